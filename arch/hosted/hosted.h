@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The hosted shim's own interface, for unit tests and the hosted program.
+ *
+ * The shim implements the arch contract (include/kernel/arch.h) on Linux:
+ * time is virtual and moves only when a test advances it, the console is
+ * stdout, and every way the machine can stop (panic, power off, test exit)
+ * either exits the process or, when a test armed a catch point, longjmps
+ * back into the test.
+ */
+#ifndef ARCH_HOSTED_HOSTED_H
+#define ARCH_HOSTED_HOSTED_H
+
+#include <setjmp.h>
+
+#include <kernel/types.h>
+
+/* Virtual time. */
+void hosted_clock_set(uint64_t ns);
+void hosted_clock_advance(uint64_t ns);
+
+/* How the machine last stopped (for tests that catch a stop). */
+enum hosted_stop {
+	HOSTED_STOP_NONE,
+	HOSTED_STOP_HALT,
+	HOSTED_STOP_POWEROFF,
+	HOSTED_STOP_REBOOT,
+	HOSTED_STOP_TEST_PASS,
+	HOSTED_STOP_TEST_FAIL,
+};
+
+/*
+ * hosted_catch_stop - arm a catch point: the next machine stop longjmps to
+ * `env` with the enum hosted_stop value instead of exiting. Disarmed after
+ * one use or by hosted_catch_stop(NULL).
+ */
+void hosted_catch_stop(jmp_buf *env);
+
+/*
+ * The panic hook: if set, called by arch_panic_hook() with the panic's
+ * location and reason. Unit tests point it at cmocka's mock_assert() so that
+ * expect_assert_failure() catches PANIC and ASSERT.
+ */
+extern void (*hosted_panic_hook)(const char *file, int line, const char *reason);
+
+/* Console capture: when set, console output goes here instead of stdout. */
+extern void (*hosted_console_capture)(const char *s, size_t len);
+
+/*
+ * A fake x86 port space for driver tests: when set, arch_pio_* call these;
+ * otherwise reads return all ones (no device) and writes are dropped.
+ */
+struct hosted_pio_ops {
+	uint32_t (*read)(uint16_t port, unsigned width);
+	void (*write)(uint16_t port, uint32_t value, unsigned width);
+};
+extern const struct hosted_pio_ops *hosted_pio;
+
+/* The fake physical memory the hosted program boots with. */
+struct boot_info;
+err_t hosted_boot_info_build(struct boot_info *bi, size_t arena_bytes,
+			     int argc, char **argv);
+
+#endif /* ARCH_HOSTED_HOSTED_H */

@@ -1,0 +1,1 @@
+list(APPEND cairn_driver_sources uart/ns16550.c)

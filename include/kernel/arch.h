@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The arch contract: everything portable code (src/, fs/, drivers/) may ask
+ * of the CPU and the machine. Each architecture (arch/x86_64, arch/aarch64,
+ * arch/hosted) implements every function here; nothing else of an arch is
+ * visible to portable code, and the build gives portable targets no arch
+ * include path.
+ *
+ * Every function states its context:
+ *   - "any context": callable with interrupts on or off, from exception and
+ *     interrupt handlers, with any locks held; never sleeps or allocates.
+ *   - "boot CPU, early": only during init, before threads exist.
+ */
+#ifndef KERNEL_ARCH_H
+#define KERNEL_ARCH_H
+
+#include <kernel/types.h>
+
+/* ---- identity ---------------------------------------------------------- */
+
+/* arch_name - "x86_64", "aarch64" or "hosted". Any context. */
+const char *arch_name(void);
+
+/* ---- time --------------------------------------------------------------- */
+
+/*
+ * arch_clock_ns - nanoseconds since the clock was started in early init;
+ * monotonic, never wraps in practice (584 years). Returns 0 until the arch
+ * has calibrated its clock. Any context.
+ * Hosted: virtual time, advanced only by the test (hosted_clock_advance()).
+ */
+uint64_t arch_clock_ns(void);
+
+/*
+ * arch_boot_entry_ns - how long the machine ran before the kernel's first
+ * instruction (firmware and loader), as far as the arch can tell; 0 if it
+ * cannot tell. Any context.
+ */
+uint64_t arch_boot_entry_ns(void);
+
+/* arch_cycles - the raw CPU cycle counter (TSC, CNTVCT). Any context. */
+uint64_t arch_cycles(void);
+
+/* arch_cpu_relax - a spin-wait hint (pause, yield). Any context. */
+void arch_cpu_relax(void);
+
+/* ---- interrupts ------------------------------------------------------- */
+
+/*
+ * arch_irq_save - disable interrupts on this CPU and return a token for
+ * arch_irq_restore, which puts back the state the token recorded. Pairs nest.
+ * Any context.
+ */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long token);
+
+/* ---- registers and stopping ------------------------------------------ */
+
+/* An exception frame: the registers saved on a trap. Defined by each arch. */
+struct arch_frame;
+
+/*
+ * arch_frame_dump - print the registers of `frame` (NULL: the caller's own
+ * registers, captured now) through kprintf, decoded where the arch can.
+ * Any context; used by panic.
+ */
+void arch_frame_dump(const struct arch_frame *frame);
+
+/*
+ * arch_halt - stop this CPU for good: interrupts off, wait forever.
+ * Any context. Never returns.
+ */
+noreturn void arch_halt(void);
+
+/*
+ * arch_panic_hook - called by panic_at() once the record is printed and
+ * before the machine stops. The kernels do nothing; the hosted shim hands
+ * the panic to the unit-test framework so a test can expect it.
+ */
+void arch_panic_hook(const char *file, int line, const char *reason);
+
+/* ---- machine (platform) services -------------------------------------- */
+
+/*
+ * platform_poweroff - turn the machine off (ACPI S5 on PCs, PSCI SYSTEM_OFF
+ * on AArch64). Returns only if the machine offers no way to do so, with the
+ * reason as an err_t (the caller then halts). Boot CPU, interrupts off.
+ */
+err_t platform_poweroff(void);
+
+/* platform_reboot - reset the machine; returns only on failure. */
+err_t platform_reboot(void);
+
+/*
+ * platform_test_exit - end a test run with a status the host can read
+ * (isa-debug-exit on PCs under QEMU, semihosting SYS_EXIT on AArch64, the
+ * process exit status hosted). Returns CAIRN_ERR_NOTSUP if the machine has
+ * no such channel. Boot CPU, interrupts off.
+ */
+err_t platform_test_exit(bool pass);
+
+#endif /* KERNEL_ARCH_H */

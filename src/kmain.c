@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * kernel_main: the portable half of boot (see docs/architecture.md).
+ *
+ *   arch entry -> kernel_main -> command line -> banner -> memory map
+ *   -> layout -> init steps (early .. late) -> selftest? -> application
+ *   -> machine_stop
+ *
+ * Each step logs a line; a failing step panics with its name.
+ */
+#include <kernel/arch.h>
+#include <kernel/assert.h>
+#include <kernel/cmdline.h>
+#include <kernel/init.h>
+#include <kernel/kmain.h>
+#include <kernel/layout.h>
+#include <kernel/log.h>
+#include <kernel/machine.h>
+#include <kernel/selftest.h>
+#include <kernel/string.h>
+
+#define CAIRN_VERSION "0.1.0"
+
+static struct boot_info *boot;
+
+const struct boot_info *boot_info_get(void)
+{
+	return boot;
+}
+
+static void apply_log_level(void)
+{
+	char buf[4];
+
+	if (cmdline_value("loglevel", buf, sizeof(buf)) == CAIRN_OK && buf[0] >= '0' &&
+	    buf[0] <= '3' && buf[1] == '\0')
+		log_set_level((enum log_level)(buf[0] - '0'));
+}
+
+noreturn void kernel_main(struct boot_info *bi)
+{
+	uint64_t entry_ns = arch_boot_entry_ns();
+	err_t err;
+	int status;
+
+	boot = bi;
+	if (cmdline_set(bi->cmdline, sizeof(bi->cmdline)) != CAIRN_OK || bi->cmdline_truncated)
+		LOG_WARN("cmdline: longer than %d bytes; truncated", CMDLINE_MAX - 1);
+	apply_log_level();
+
+	LOG_INFO("Cairn %s on %s (target %s, app %s), loaded by %s%s%s", CAIRN_VERSION,
+		 arch_name(), CONFIG_TARGET_NAME, CONFIG_APP_NAME, bi->loader,
+		 bi->loader_name[0] ? ": " : "", bi->loader_name);
+	if (entry_ns)
+		LOG_INFO("boot: kernel entered %llu us after machine reset",
+			 (unsigned long long)(entry_ns / 1000));
+	LOG_INFO("cmdline: \"%s\"", cmdline_get());
+
+	err = boot_info_finalize(bi);
+	boot_info_log(bi);
+	if (err)
+		PANIC("boot: memory map unusable: %s (%s)", cairn_err_name(err),
+		      cairn_err_describe(err));
+	layout_log();
+
+	init_run(INIT_LEVEL_EARLY, INIT_LEVEL_LATE);
+	LOG_INFO("boot: init complete in %llu us",
+		 (unsigned long long)(arch_clock_ns() / 1000));
+
+	selftest_run_requested();
+	status = app_run();
+	machine_stop(MACHINE_STOP_APP_EXIT, status);
+}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Selftests that exercise the failure paths (see include/kernel/selftest.h).
+ * Each one must end in a panic record; returning is itself a failure.
+ */
+#include <kernel/assert.h>
+#include <kernel/cmdline.h>
+#include <kernel/log.h>
+#include <kernel/selftest.h>
+#include <kernel/string.h>
+
+#if CONFIG_SELFTEST
+static volatile int zero;
+
+static void selftest_panic(void)
+{
+	PANIC("selftest: forced panic (cairn.selftest=panic)");
+}
+
+static void selftest_assert(void)
+{
+	ASSERT(zero == 1);
+}
+
+static void selftest_pagefault(void)
+{
+	/* The lower half is unmapped after boot: a small pointer must fault. */
+	volatile uint64_t *p = (volatile uint64_t *)(uintptr_t)(0x10 + zero);
+
+	(void)*p;
+}
+
+static void selftest_invalid_opcode(void)
+{
+	__builtin_trap();
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} selftests[] = {
+	{ "panic", selftest_panic },
+	{ "assert", selftest_assert },
+	{ "pagefault", selftest_pagefault },
+	{ "invalid-opcode", selftest_invalid_opcode },
+};
+#endif
+
+void selftest_run_requested(void)
+{
+	char name[32];
+
+	if (cmdline_value("cairn.selftest", name, sizeof(name)) != CAIRN_OK)
+		return;
+#if CONFIG_SELFTEST
+	for (size_t i = 0; i < ARRAY_SIZE(selftests); i++) {
+		if (strcmp(name, selftests[i].name) == 0) {
+			LOG_INFO("selftest: running %s", name);
+			selftests[i].fn();
+			PANIC("selftest %s returned: the failure it provokes did not happen",
+			      name);
+		}
+	}
+	LOG_WARN("selftest: unknown selftest '%s' ignored", name);
+#else
+	LOG_WARN("selftest: '%s' requested but CONFIG_SELFTEST is off", name);
+#endif
+}
