@@ -56,6 +56,14 @@ struct hosted_pio_ops {
 };
 extern const struct hosted_pio_ops *hosted_pio;
 
+/*
+ * Allocation fault injection (kmalloc family): after `n` more successful
+ * allocations the next one fails; n < 0 disarms. Counters for tests.
+ */
+void hosted_alloc_fail_after(int64_t n);
+uint64_t hosted_alloc_count(void);
+uint64_t hosted_alloc_injected_failures(void);
+
 /* The fake physical memory the hosted program boots with. */
 struct boot_info;
 err_t hosted_boot_info_build(struct boot_info *bi, size_t arena_bytes,
