@@ -30,6 +30,21 @@ const char *layout_region_name(vaddr_t va)
 	return "hole";
 }
 
+#if !CONFIG_HOSTED
+static void log_section(const char *name, const char *start, const char *end,
+			const char *perms)
+{
+	uintptr_t lo = (uintptr_t)start, hi = (uintptr_t)end;
+
+	if (hi == lo) {
+		LOG_INFO("layout:   %-6s (empty)", name);
+		return;
+	}
+	LOG_INFO("layout:   %-6s %#018llx-%#018llx %s %4zu KiB", name, (unsigned long long)lo,
+		 (unsigned long long)(hi - 1), perms, (size_t)(hi - lo) / 1024);
+}
+#endif
+
 void layout_log(void)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(regions); i++)
@@ -39,11 +54,10 @@ void layout_log(void)
 #if CONFIG_HOSTED
 	LOG_INFO("layout: hosted shim: the image is a Linux process; regions are not mapped");
 #else
-	LOG_INFO("layout: image  %p-%p (%zu KiB)", (void *)__image_start,
-		 (void *)(__image_end - 1), (size_t)(__image_end - __image_start) / 1024);
-	LOG_INFO("layout:  text   %p-%p r-x", (void *)__text_start, (void *)(__text_end - 1));
-	LOG_INFO("layout:  rodata %p-%p r--", (void *)__rodata_start, (void *)(__rodata_end - 1));
-	LOG_INFO("layout:  data   %p-%p rw-", (void *)__data_start, (void *)(__data_end - 1));
-	LOG_INFO("layout:  bss    %p-%p rw-", (void *)__bss_start, (void *)(__bss_end - 1));
+	log_section("image", __image_start, __image_end, "   ");
+	log_section("text", __text_start, __text_end, "r-x");
+	log_section("rodata", __rodata_start, __rodata_end, "r--");
+	log_section("data", __data_start, __data_end, "rw-");
+	log_section("bss", __bss_start, __bss_end, "rw-");
 #endif
 }
