@@ -23,11 +23,8 @@
  *      x86_64_start(magic, info_pa) with a stack in the image.
  * x86_64_start (boot/x86_64/start.c) drops the identity map.
  */
-/* The protocol constants (multiboot2.h and pvh.h hold the full definitions). */
-#define MB2_HEADER_MAGIC 0xe85250d6
-#define MB2_ARCH_I386 0
-#define XEN_NOTE_PHYS32_ENTRY 18
-#define PVH_MAGIC 0x336ec578
+#include "multiboot2.h"
+#include "pvh.h"
 
 #define KERNEL_VMA 0xffffffff80000000
 #define PHYS(x) ((x) - KERNEL_VMA)
@@ -50,10 +47,10 @@
 	.section .multiboot2, "a"
 	.balign 8
 mb2_header:
-	.long MB2_HEADER_MAGIC
-	.long MB2_ARCH_I386
+	.long MULTIBOOT2_HEADER_MAGIC
+	.long MULTIBOOT2_ARCH_I386
 	.long mb2_header_end - mb2_header
-	.long -(MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+	.long -(MULTIBOOT2_HEADER_MAGIC + MULTIBOOT2_ARCH_I386 + (mb2_header_end - mb2_header))
 	/* end tag */
 	.balign 8
 	.short 0
@@ -66,7 +63,7 @@ mb2_header_end:
 	.balign 4
 	.long 4                 /* name size: "Xen\0" */
 	.long 4                 /* descriptor size */
-	.long XEN_NOTE_PHYS32_ENTRY
+	.long XEN_ELFNOTE_PHYS32_ENTRY
 	.asciz "Xen"
 	.balign 4
 	.long pvh_start32
@@ -76,7 +73,7 @@ mb2_header_end:
 	.code32
 	.globl pvh_start32
 pvh_start32:
-	movl $PVH_MAGIC, %eax
+	movl $PVH_START_MAGIC, %eax
 	/* fall through */
 
 	.globl _start32

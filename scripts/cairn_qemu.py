@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: BSD-2-Clause
+"""Run Cairn images under QEMU: one place that knows the QEMU command lines.
+
+Used by scripts/run (interactive), tests/boot/boot_test.py (the boot tests)
+and tests/bench/ (boot-time benchmarks), so all three boot the same way.
+
+Facts this relies on (see ../shared/notes and docs/testing.md):
+  - always TCG (-accel tcg); the machine's KVM is a slow software emulation
+  - x86_64 test mode: isa-debug-exit at 0xf4; the kernel writes 0x10 (pass)
+    or 0x11 (fail), QEMU exits with (v << 1) | 1 = 33 or 35
+  - a triple fault with -no-reboot exits 0, so 0 never means pass in tests
+  - at most two QEMU processes at once on this 2-core machine: each run
+    takes one of two slot locks (flock) and waits for a free one
+"""
+import fcntl
+import os
+import select
+import shutil
+import subprocess
+import tempfile
+import time
+
+TEST_PASS_STATUS = 33
+TEST_FAIL_STATUS = 35
+PASS_MARKER = "CAIRN-TEST: PASS"
+FAIL_MARKER = "CAIRN-TEST: FAIL"
+PANIC_BEGIN = "======== CAIRN PANIC ========"
+PANIC_END = "======== END PANIC ========"
+
+QBOOT = "/usr/share/qemu/qboot.rom"
+OVMF_CODE = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
+
+SLOTS = 2
+SLOT_DIR = os.environ.get("CAIRN_QEMU_SLOT_DIR", "/tmp")
+
+BOOT_PATHS = {
+    "x86_64": ("pvh", "grub", "uefi"),
+}
+
+
+class QemuSlot:
+    """One of SLOTS machine-wide slots; blocks until one is free."""
+
+    def __enter__(self):
+        while True:
+            for i in range(SLOTS):
+                f = open(os.path.join(SLOT_DIR, f"cairn-qemu-slot-{i}.lock"), "w")
+                try:
+                    fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    self.f = f
+                    return self
+                except BlockingIOError:
+                    f.close()
+            time.sleep(0.05)
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.f, fcntl.LOCK_UN)
+        self.f.close()
+
+
+def qemu_command(arch, build, boot, cmdline="", test=True, gdb=False,
+                 memory="128M", workdir=None, serial="stdio", extra=()):
+    """The QEMU argv to boot build dir `build` of `arch` via `boot`."""
+    if arch == "x86_64":
+        return _x86_64(build, boot, cmdline, test, gdb, memory, workdir,
+                       serial, extra)
+    raise ValueError(f"no QEMU recipe for architecture '{arch}'")
+
+
+def _x86_64(build, boot, cmdline, test, gdb, memory, workdir, serial, extra):
+    cmd = ["qemu-system-x86_64", "-accel", "tcg", "-M", "q35", "-m", memory,
+           "-display", "none", "-serial", serial, "-no-reboot"]
+    if boot == "pvh":
+        # qboot: the smallest firmware that can load a PVH kernel.
+        cmd += ["-bios", QBOOT, "-nodefaults",
+                "-kernel", os.path.join(build, "cairn.elf")]
+        if cmdline:
+            cmd += ["-append", cmdline]
+    elif boot in ("grub", "uefi"):
+        iso = os.path.join(build, "cairn-test.iso" if test else "cairn.iso")
+        if cmdline:
+            raise ValueError("the GRUB ISO carries its own command line "
+                             "(CONFIG_CMDLINE); use --boot pvh for -append")
+        cmd += ["-nodefaults", "-cdrom", iso]
+        if boot == "uefi":
+            if workdir is None:
+                raise ValueError("uefi needs a work directory for OVMF_VARS")
+            vars_copy = os.path.join(workdir, "OVMF_VARS.fd")
+            shutil.copyfile(OVMF_VARS, vars_copy)
+            cmd += ["-drive", f"if=pflash,format=raw,readonly=on,file={OVMF_CODE}",
+                    "-drive", f"if=pflash,format=raw,file={vars_copy}"]
+    else:
+        raise ValueError(f"unknown x86_64 boot path '{boot}' "
+                         f"(known: {', '.join(BOOT_PATHS['x86_64'])})")
+    # The test-exit device is always present: in test mode the kernel uses
+    # it; otherwise it powers off through ACPI and never touches it.
+    cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if gdb:
+        cmd += ["-s", "-S"]
+    return cmd + list(extra)
+
+
+class Result:
+    def __init__(self):
+        self.status = None       # QEMU's exit status, None on timeout
+        self.timed_out = False
+        self.lines = []          # (seconds since spawn, text)
+        self.elapsed = 0.0
+
+    @property
+    def log(self):
+        return "\n".join(t for _, t in self.lines)
+
+    def first(self, needle):
+        """Seconds from spawn to the first line containing needle, or None."""
+        for t, text in self.lines:
+            if needle in text:
+                return t
+        return None
+
+
+def run(cmd, timeout, stop_on=None):
+    """Run QEMU with a timeout, capturing its serial output line by line with
+    arrival times. If stop_on is given, stop QEMU as soon as a line holds it
+    (used by benchmarks that only need the time to a marker)."""
+    res = Result()
+    with QemuSlot():
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        buf = b""
+        fd = proc.stdout.fileno()
+        deadline = start + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                res.timed_out = True
+                proc.kill()
+                break
+            ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+            if not ready:
+                if proc.poll() is not None:
+                    break
+                continue
+            chunk = os.read(fd, 65536)
+            now = time.monotonic() - start
+            if not chunk:
+                break
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                text = line.decode("utf-8", "replace").rstrip("\r")
+                res.lines.append((now, text))
+                if stop_on and stop_on in text:
+                    proc.kill()
+                    proc.wait()
+                    res.elapsed = time.monotonic() - start
+                    res.status = proc.returncode
+                    return res
+        if buf:
+            res.lines.append((time.monotonic() - start,
+                              buf.decode("utf-8", "replace").rstrip("\r")))
+        proc.wait()
+        res.elapsed = time.monotonic() - start
+        res.status = None if res.timed_out else proc.returncode
+    return res
+
+
+def make_workdir():
+    return tempfile.mkdtemp(prefix="cairn-qemu-")
+
+
+def main():
+    """Interactive boot for scripts/run: the console is this terminal."""
+    import argparse
+    ap = argparse.ArgumentParser(description="boot a Cairn build in QEMU")
+    ap.add_argument("--arch", required=True)
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--boot", required=True)
+    ap.add_argument("--append", default="")
+    ap.add_argument("--gdb", action="store_true")
+    ap.add_argument("--timeout", type=int, default=600)
+    args = ap.parse_args()
+    workdir = make_workdir()
+    try:
+        cmd = qemu_command(args.arch, args.build, args.boot,
+                           cmdline=args.append, test=False, gdb=args.gdb,
+                           workdir=workdir, serial="mon:stdio")
+    except ValueError as e:
+        raise SystemExit(f"run: {e}")
+    if args.gdb:
+        print("run: QEMU waits for gdb on :1234; in another terminal run\n"
+              f"  gdb -x scripts/gdbinit {os.path.join(args.build, 'cairn.elf')}",
+              flush=True)
+    timeout = args.timeout * (6 if args.gdb else 1)
+    try:
+        with QemuSlot():
+            rc = subprocess.call(["timeout", "--foreground", str(timeout)] + cmd)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    if rc == 124:
+        print(f"run: QEMU stopped after the {timeout} s timeout", flush=True)
+    return rc
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,109 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""One QEMU boot test: boot an image, capture the serial log, judge it.
+
+  boot_test.py --arch x86_64 --build DIR --boot pvh|grub|uefi
+               [--cmdline "..."] [--expect pass|panic|poweroff]
+               [--require TEXT]... [--timeout S]
+
+--expect pass      exit status 33 (test pass) and "CAIRN-TEST: PASS" and no
+                   panic record
+--expect panic     exit status 35 (test fail) and "CAIRN-TEST: FAIL (panic)"
+                   and a complete panic record (begin and end lines)
+--expect poweroff  not in test mode: QEMU exits 0 because the kernel powered
+                   the machine off, and "machine: powering off" was printed
+--require TEXT     a line containing TEXT must appear (repeatable)
+
+On failure it says exactly what failed (timeout, wrong status, missing
+marker, unexpected panic record) and prints the captured serial log.
+"""
+import argparse
+import os
+import shutil
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+import cairn_qemu as q  # noqa: E402
+
+
+def judge(args, res):
+    problems = []
+    log = res.log
+    has_panic = q.PANIC_BEGIN in log
+    if res.timed_out:
+        problems.append(f"timeout: QEMU still running after {args.timeout} s")
+    if args.expect == "pass":
+        if not res.timed_out and res.status != q.TEST_PASS_STATUS:
+            problems.append(f"wrong exit status: {res.status}, expected "
+                            f"{q.TEST_PASS_STATUS} (test pass)")
+        if q.PASS_MARKER not in log:
+            problems.append(f"missing marker: '{q.PASS_MARKER}'")
+        if has_panic:
+            problems.append("the kernel panicked (record below)")
+    elif args.expect == "panic":
+        if not res.timed_out and res.status != q.TEST_FAIL_STATUS:
+            problems.append(f"wrong exit status: {res.status}, expected "
+                            f"{q.TEST_FAIL_STATUS} (test fail after panic)")
+        if q.FAIL_MARKER + " (panic)" not in log:
+            problems.append(f"missing marker: '{q.FAIL_MARKER} (panic)'")
+        if not has_panic or q.PANIC_END not in log:
+            problems.append("missing or incomplete panic record")
+    elif args.expect == "poweroff":
+        if not res.timed_out and res.status != 0:
+            problems.append(f"wrong exit status: {res.status}, expected 0 "
+                            "(ACPI power off)")
+        if "machine: powering off" not in log:
+            problems.append("missing marker: 'machine: powering off'")
+        if has_panic:
+            problems.append("the kernel panicked (record below)")
+    for text in args.require:
+        if text not in log:
+            problems.append(f"missing required text: '{text}'")
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", required=True)
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--boot", required=True)
+    ap.add_argument("--cmdline", default=None)
+    ap.add_argument("--expect", default="pass",
+                    choices=("pass", "panic", "poweroff"))
+    ap.add_argument("--require", action="append", default=[])
+    ap.add_argument("--timeout", type=float, default=30)
+    args = ap.parse_args()
+
+    test_mode = args.expect != "poweroff"
+    cmdline = args.cmdline
+    if cmdline is None and args.boot == "pvh":
+        cmdline = "cairn.test" if test_mode else ""
+    workdir = q.make_workdir()
+    try:
+        cmd = q.qemu_command(args.arch, args.build, args.boot,
+                             cmdline=cmdline or "", test=test_mode,
+                             workdir=workdir)
+        print("boot_test: " + " ".join(cmd), flush=True)
+        res = q.run(cmd, args.timeout)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    problems = judge(args, res)
+    status = "timeout" if res.timed_out else res.status
+    if problems:
+        print(f"boot_test: FAILED ({args.arch} {args.boot}, expect "
+              f"{args.expect}, exit status {status}, {res.elapsed:.2f} s)")
+        for p in problems:
+            print("  - " + p)
+        print("---- captured serial log ----")
+        print(res.log)
+        print("---- end of log ----")
+        return 1
+    print(f"boot_test: ok ({args.arch} {args.boot}, expect {args.expect}, "
+          f"exit status {status}, {res.elapsed:.2f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

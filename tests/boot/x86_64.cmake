@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# QEMU boot tests of an x86_64 build (included by tests/CMakeLists.txt).
+# cairn_boot_test(<name> <boot path> <timeout s> [boot_test.py options...])
+
+function(cairn_boot_test name boot timeout)
+  add_test(NAME "${CAIRN_TARGET}/boot.${name}"
+    COMMAND "${CAIRN_PYTHON}" "${CAIRN_SRC}/tests/boot/boot_test.py"
+            --arch x86_64 --build "${CMAKE_BINARY_DIR}" --boot ${boot}
+            --timeout ${timeout} ${ARGN})
+  # The harness's own timeout reports and prints the log; ctest's is a backstop.
+  math(EXPR backstop "${timeout} + 60")
+  set_tests_properties("${CAIRN_TARGET}/boot.${name}" PROPERTIES TIMEOUT ${backstop})
+endfunction()
+
+# The three ways to boot a PC image.
+cairn_boot_test(pvh pvh 30 --require "Hello from Cairn!")
+cairn_boot_test(grub-bios grub 60 --require "Hello from Cairn!" --require "loaded by multiboot2")
+cairn_boot_test(grub-uefi uefi 120 --require "Hello from Cairn!" --require "loaded by multiboot2")
+
+# Not in test mode: the appliance ends by powering the machine off (ACPI S5).
+cairn_boot_test(poweroff pvh 30 --expect poweroff --require "Hello from Cairn!")
+
+# Failure paths must be reported as failures, with the panic record.
+cairn_boot_test(panic pvh 30 --cmdline "cairn.test cairn.selftest=panic"
+  --expect panic --require "reason:    selftest: forced panic"
+  --require "init step: none (init complete)" --require "recent log (newest last):")
+cairn_boot_test(assert pvh 30 --cmdline "cairn.test cairn.selftest=assert"
+  --expect panic --require "assertion failed: zero == 1")
+cairn_boot_test(pagefault pvh 30 --cmdline "cairn.test cairn.selftest=pagefault"
+  --expect panic --require "#PF page fault"
+  --require "page fault at 0x0000000000000010 (unmapped lower half): non-present page on read in kernel mode")
+cairn_boot_test(invalid-opcode pvh 30 --cmdline "cairn.test cairn.selftest=invalid-opcode"
+  --expect panic --require "#UD invalid opcode" --require "rip ")
