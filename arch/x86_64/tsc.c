@@ -9,10 +9,11 @@
  * TSC frequency to a fraction of a percent (2 ms: 2386 PIT ticks, +/- 1
  * tick = 0.04%). The result is logged by x86_64_start.
  *
- * The clock's origin is the moment calibration ends: arch_clock_ns() is
- * time since then. arch_boot_entry_ns() scales the TSC read at the very
- * first instruction, which on QEMU (TSC reset to 0 with the machine) is the
- * time firmware and loader took.
+ * The clock's origin is the kernel's first instruction (the TSC read in
+ * entry.S): arch_clock_ns() is time since kernel entry, so log timestamps
+ * show the kernel's own share of boot. arch_boot_entry_ns() scales that
+ * same TSC value, which on QEMU (TSC reset to 0 with the machine) is the
+ * time firmware and loader took before the kernel ran.
  *
  * If the PIT never signals (no PIT: some virtual machines), a fixed guess
  * of 1 GHz keeps time monotonic and the log says the clock is uncalibrated.
@@ -67,7 +68,7 @@ void x86_tsc_calibrate(uint64_t entry_tsc)
 	calibrated = spins <= 100000000ull && t1 > t0;
 	set_hz(calibrated ? (t1 - t0) * 1000000u / CONFIG_X86_PIT_CALIBRATION_US
 			  : 1000000000ull);
-	tsc_clock.origin = t1;
+	tsc_clock.origin = entry_tsc;
 }
 
 void x86_tsc_log(void)

@@ -24,9 +24,10 @@ const char *arch_name(void);
 /* ---- time --------------------------------------------------------------- */
 
 /*
- * arch_clock_ns - nanoseconds since the clock was started in early init;
- * monotonic, never wraps in practice (584 years). Returns 0 until the arch
- * has calibrated its clock. Any context.
+ * arch_clock_ns - nanoseconds since the kernel's first instruction (where
+ * the arch can tell; otherwise since its clock started in early init);
+ * monotonic, never wraps in practice (584 years). Log timestamps use it, so
+ * they show the kernel's own share of boot. Any context.
  * Hosted: virtual time, advanced only by the test (hosted_clock_advance()).
  */
 uint64_t arch_clock_ns(void);

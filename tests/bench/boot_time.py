@@ -1,0 +1,76 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Boot-time benchmark: median over N QEMU runs of one boot path.
+
+  boot_time.py --arch A --build DIR --boot PATH --name NAME [--runs N]
+               [--marker TEXT] [--cmdline ...]
+
+Prints, as BENCH lines (scripts/bench's format):
+  BENCH <name>_ms             QEMU spawn to the first line containing the
+                              marker (the greeting), median
+  BENCH <name>_kernel_ms      the kernel's own share: the guest timestamp of
+                              the line after the greeting ("app: <app>
+                              returned"), which counts from kernel entry
+  BENCH <name>_before_entry_ms  the rest: QEMU start, firmware, loader
+  BENCH <name>_qemu_exit_ms   spawn to QEMU's exit (the machine stopped)
+Each run uses scripts/cairn_qemu.py exactly as the boot tests do.
+"""
+import argparse
+import os
+import re
+import statistics
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+import cairn_qemu as q  # noqa: E402
+
+STAMP = re.compile(r"^\[\s*(\d+)\.(\d{6})\] . app: \S+ returned")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--arch", required=True)
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--boot", required=True)
+    ap.add_argument("--name", required=True)
+    ap.add_argument("--runs", type=int, default=9)
+    ap.add_argument("--marker", default="Hello from Cairn!")
+    ap.add_argument("--cmdline", default=None)
+    ap.add_argument("--timeout", type=float, default=60)
+    args = ap.parse_args()
+
+    totals, kernel, exits = [], [], []
+    workdir = q.make_workdir()
+    for i in range(args.runs):
+        cmdline = args.cmdline if args.cmdline is not None else "cairn.test"
+        if args.boot not in ("pvh", "direct", "uboot"):
+            cmdline = ""
+        cmd = q.qemu_command(args.arch, args.build, args.boot, cmdline=cmdline,
+                             test=True, workdir=workdir)
+        res = q.run(cmd, args.timeout)
+        t = res.first(args.marker)
+        if t is None or res.timed_out:
+            print(f"boot_time: run {i} of {args.name} never printed "
+                  f"'{args.marker}' (status {res.status}); log:\n{res.log}",
+                  file=sys.stderr)
+            return 1
+        totals.append(t * 1000)
+        exits.append(res.elapsed * 1000)
+        for _, text in res.lines:
+            m = STAMP.match(text)
+            if m:
+                kernel.append(int(m.group(1)) * 1000 + int(m.group(2)) / 1000)
+                break
+    med = statistics.median(totals)
+    print(f"BENCH {args.name}_ms {med:.1f} ms")
+    if kernel:
+        k = statistics.median(kernel)
+        print(f"BENCH {args.name}_kernel_ms {k:.2f} ms")
+        print(f"BENCH {args.name}_before_entry_ms {med - k:.1f} ms")
+    print(f"BENCH {args.name}_qemu_exit_ms {statistics.median(exits):.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
