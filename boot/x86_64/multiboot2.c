@@ -197,7 +197,9 @@ static err_t check_block(struct mb2_block *b)
 		err = check_tag(type, b->p + off + TAG_HEADER, size - TAG_HEADER);
 		if (err)
 			return err;
-		b->have_mmap |= type == MULTIBOOT2_TAG_MMAP;
+		/* A map with entries; check_tag made entry_size >= 24. */
+		if (type == MULTIBOOT2_TAG_MMAP && size - TAG_HEADER > MMAP_HEADER)
+			b->have_mmap = true;
 		/* size <= total - off and total <= 1 MiB: no wrap, and off stays
 		 * 8-aligned; it may step past total, caught by the next test. */
 		off += ALIGN_UP(size, 8u);
@@ -372,7 +374,7 @@ err_t multiboot2_parse(const struct phys_window *w, uint32_t magic, paddr_t info
 	if (err)
 		return err;
 	if (!b.have_mmap) {
-		LOG_ERR("multiboot2: the loader gave no memory map (tag 6)");
+		LOG_ERR("multiboot2: the loader gave no memory map (tag 6 with entries)");
 		return CAIRN_ERR_NOENT;
 	}
 

@@ -132,7 +132,7 @@
  *                        mmap entry_size or a partial mmap entry; a module
  *                        ending before it starts; an RSDP with a bad
  *                        signature, checksum, revision or length
- *   CAIRN_ERR_NOENT      no memory map tag
+ *   CAIRN_ERR_NOENT      no memory map tag, or only empty ones
  *   CAIRN_ERR_OVERFLOW   a memory region or module whose end wraps 2^64
  *   CAIRN_ERR_LIMIT      more regions or reservations than boot_info holds
  *

@@ -37,13 +37,20 @@ err_t acpi_boot_init(const struct phys_window *w, const struct boot_info *bi)
 
 #if !CONFIG_HOSTED
 
-/* The kernel reads firmware tables through the direct map of physical memory. */
+/*
+ * The kernel reads firmware tables through the direct map of physical
+ * memory. At INIT_LEVEL_PLATFORM only the early direct map exists, which
+ * covers the first 4 GiB (boot/x86_64/start.c); a table above that is
+ * reported unreadable and skipped rather than faulting.
+ */
+#define ACPI_EARLY_MAP_LIMIT GiB(4)
+
 static const void *direct_map(void *ctx, paddr_t pa, size_t len)
 {
 	uint64_t end;
 
 	(void)ctx;
-	if (add_overflows(pa, (uint64_t)len, &end) || end > LAYOUT_DIRECT_MAP_SIZE)
+	if (add_overflows(pa, (uint64_t)len, &end) || end > ACPI_EARLY_MAP_LIMIT)
 		return NULL;
 	return layout_phys_to_virt(pa);
 }

@@ -262,7 +262,8 @@ static void *default_mmio_map(paddr_t pa, size_t len)
 #else
 	uint64_t end;
 
-	if (add_overflows(pa, (uint64_t)len, &end) || end > LAYOUT_DIRECT_MAP_SIZE)
+	/* Only the first 4 GiB are sure to be in the direct map this early. */
+	if (add_overflows(pa, (uint64_t)len, &end) || end > GiB(4))
 		return NULL;
 	return layout_phys_to_virt(pa);
 #endif
