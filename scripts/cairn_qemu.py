@@ -22,6 +22,9 @@ import time
 
 TEST_PASS_STATUS = 33
 TEST_FAIL_STATUS = 35
+# The hosted shim is a Linux process: its test exit is the process status.
+HOSTED_PASS_STATUS = 0
+HOSTED_FAIL_STATUS = 1
 PASS_MARKER = "CAIRN-TEST: PASS"
 FAIL_MARKER = "CAIRN-TEST: FAIL"
 PANIC_BEGIN = "======== CAIRN PANIC ========"
@@ -61,7 +64,10 @@ class QemuSlot:
 
 def qemu_command(arch, build, boot, cmdline="", test=True, gdb=False,
                  memory="128M", workdir=None, serial="stdio", extra=()):
-    """The QEMU argv to boot build dir `build` of `arch` via `boot`."""
+    """The QEMU argv to boot build dir `build` of `arch` via `boot` (for the
+    hosted shim: the argv of the hosted program itself)."""
+    if arch == "hosted":
+        return [os.path.join(build, "cairn")] + cmdline.split()
     if arch == "x86_64":
         return _x86_64(build, boot, cmdline, test, gdb, memory, workdir,
                        serial, extra)
@@ -118,6 +124,13 @@ class Result:
             if needle in text:
                 return t
         return None
+
+
+def test_statuses(arch):
+    """(pass, fail) exit statuses of a test-mode run on `arch`."""
+    if arch == "hosted":
+        return HOSTED_PASS_STATUS, HOSTED_FAIL_STATUS
+    return TEST_PASS_STATUS, TEST_FAIL_STATUS
 
 
 def run(cmd, timeout, stop_on=None):

@@ -6,9 +6,11 @@
                [--cmdline "..."] [--expect pass|panic|poweroff]
                [--require TEXT]... [--timeout S]
 
---expect pass      exit status 33 (test pass) and "CAIRN-TEST: PASS" and no
+--arch hosted runs the hosted program (--boot hosted) the same way.
+
+--expect pass      exit status 33 (test pass; 0 hosted) and "CAIRN-TEST: PASS" and no
                    panic record
---expect panic     exit status 35 (test fail) and "CAIRN-TEST: FAIL (panic)"
+--expect panic     exit status 35 (test fail; 1 hosted) and "CAIRN-TEST: FAIL (panic)"
                    and a complete panic record (begin and end lines)
 --expect poweroff  not in test mode: QEMU exits 0 because the kernel powered
                    the machine off, and "machine: powering off" was printed
@@ -30,21 +32,22 @@ import cairn_qemu as q  # noqa: E402
 def judge(args, res):
     problems = []
     log = res.log
+    pass_status, fail_status = q.test_statuses(args.arch)
     has_panic = q.PANIC_BEGIN in log
     if res.timed_out:
         problems.append(f"timeout: QEMU still running after {args.timeout} s")
     if args.expect == "pass":
-        if not res.timed_out and res.status != q.TEST_PASS_STATUS:
+        if not res.timed_out and res.status != pass_status:
             problems.append(f"wrong exit status: {res.status}, expected "
-                            f"{q.TEST_PASS_STATUS} (test pass)")
+                            f"{pass_status} (test pass)")
         if q.PASS_MARKER not in log:
             problems.append(f"missing marker: '{q.PASS_MARKER}'")
         if has_panic:
             problems.append("the kernel panicked (record below)")
     elif args.expect == "panic":
-        if not res.timed_out and res.status != q.TEST_FAIL_STATUS:
+        if not res.timed_out and res.status != fail_status:
             problems.append(f"wrong exit status: {res.status}, expected "
-                            f"{q.TEST_FAIL_STATUS} (test fail after panic)")
+                            f"{fail_status} (test fail after panic)")
         if q.FAIL_MARKER + " (panic)" not in log:
             problems.append(f"missing marker: '{q.FAIL_MARKER} (panic)'")
         if not has_panic or q.PANIC_END not in log:
@@ -77,7 +80,7 @@ def main():
 
     test_mode = args.expect != "poweroff"
     cmdline = args.cmdline
-    if cmdline is None and args.boot == "pvh":
+    if cmdline is None and args.boot in ("pvh", "hosted"):
         cmdline = "cairn.test" if test_mode else ""
     workdir = q.make_workdir()
     try:

@@ -40,6 +40,7 @@ static inline unsigned long cairn_test_seed(const char *suite)
 	unsigned long seed = env ? strtoul(env, NULL, 0) : (unsigned long)time(NULL);
 
 	printf("[ SEED     ] %s: CAIRN_TEST_SEED=%lu\n", suite, seed);
+	fflush(stdout);
 	return seed;
 }
 

@@ -1,0 +1,1 @@
+cairn_unit_test(panic record)
