@@ -31,3 +31,9 @@ cairn_boot_test(pagefault pvh 30 --cmdline "cairn.test cairn.selftest=pagefault"
   --require "page fault at 0x0000000000000010 (unmapped lower half): non-present page on read in kernel mode")
 cairn_boot_test(invalid-opcode pvh 30 --cmdline "cairn.test cairn.selftest=invalid-opcode"
   --expect panic --require "#UD invalid opcode" --require "rip ")
+
+# The harness itself must fail, naming the problem, when a boot goes wrong.
+add_test(NAME "${CAIRN_TARGET}/boot.harness"
+  COMMAND "${CAIRN_PYTHON}" "${CAIRN_SRC}/tests/boot/harness_test.py"
+          --arch x86_64 --build "${CMAKE_BINARY_DIR}" --boot pvh)
+set_tests_properties("${CAIRN_TARGET}/boot.harness" PROPERTIES TIMEOUT 300)
