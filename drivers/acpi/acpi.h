@@ -252,8 +252,9 @@ void acpi_mmio_map_set(acpi_mmio_map_fn fn);
 err_t acpi_poweroff(void);
 
 /*
- * acpi_boot_init - what the kernel's init step runs: acpi_rsdp_find with
- * `bi`, acpi_tables_init, acpi_sleep_init, and a summary line. A failing
+ * acpi_boot_init - what the kernel's init step runs: acpi_tables_reset,
+ * acpi_rsdp_find with `bi`, acpi_tables_init, acpi_sleep_init, and a
+ * summary line; on error the registry is empty. A failing
  * acpi_sleep_init is logged, not returned (the tables stay usable; power
  * off then reports the error). Errors: those of acpi_rsdp_find and
  * acpi_tables_init. The init step (kernel builds only) turns every error

@@ -21,6 +21,7 @@ err_t acpi_boot_init(const struct phys_window *w, const struct boot_info *bi)
 	struct acpi_rsdp rsdp;
 	err_t err;
 
+	acpi_tables_reset(); /* a failure below leaves no stale registry */
 	err = acpi_rsdp_find(w, bi, &rsdp);
 	if (err)
 		return err;

@@ -303,11 +303,13 @@ static void reg_write(const struct io_region *r, uint32_t v)
 		io_write16(r, 0, (uint16_t)v);
 }
 
-/* Wait until `done` or the bounded wait is over; true if done. */
-static bool wait_bounded(bool (*done)(const struct io_region *), const struct io_region *r)
+/*
+ * Wait until `done` or the bounded wait counted from `t0` (taken just
+ * before the write being waited on) is over; true if done.
+ */
+static bool wait_bounded(bool (*done)(const struct io_region *), const struct io_region *r,
+			 uint64_t t0)
 {
-	uint64_t t0 = arch_clock_ns();
-
 	for (uint32_t i = 0; i < WAIT_SPINS_MAX; i++) {
 		if (done && done(r))
 			return true;
@@ -327,6 +329,7 @@ static bool sci_enabled(const struct io_region *pm1a)
 static void enable_acpi_mode(const struct io_region *pm1a)
 {
 	const struct acpi_fadt *f = &pm.fadt;
+	uint64_t t0;
 
 	if (sci_enabled(pm1a))
 		return;
@@ -334,8 +337,9 @@ static void enable_acpi_mode(const struct io_region *pm1a)
 		LOG_WARN("acpi: SCI_EN is clear and the FADT offers no way to set it");
 		return;
 	}
+	t0 = arch_clock_ns();
 	arch_pio_write8(f->smi_cmd, f->acpi_enable);
-	if (!wait_bounded(sci_enabled, pm1a))
+	if (!wait_bounded(sci_enabled, pm1a, t0))
 		LOG_WARN("acpi: ACPI mode not entered (SCI_EN still clear); trying anyway");
 }
 
@@ -345,6 +349,7 @@ err_t acpi_poweroff(void)
 	struct io_region a, b;
 	bool have_b = f->pm1b_cnt.address != 0;
 	uint32_t va, vb = 0;
+	uint64_t t0;
 	err_t err;
 
 	if (!pm.ready) {
@@ -369,11 +374,12 @@ err_t acpi_poweroff(void)
 	reg_write(&a, va);
 	if (have_b)
 		reg_write(&b, vb);
+	t0 = arch_clock_ns();
 	reg_write(&a, va | ACPI_PM1_SLP_EN);
 	if (have_b)
 		reg_write(&b, vb | ACPI_PM1_SLP_EN);
 
-	(void)wait_bounded(NULL, NULL);
+	(void)wait_bounded(NULL, NULL, t0);
 	LOG_ERR("acpi: S5 requested (SLP_TYP %u/%u) but the machine is still running",
 		pm.s5.slp_typa, pm.s5.slp_typb);
 	return CAIRN_ERR_IO;

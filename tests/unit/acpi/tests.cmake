@@ -1,0 +1,10 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# drivers/acpi against a fake PC's tables in fake physical memory
+# (acpi_fixture.c over tests/unit/boot/fake_phys.c), and its fuzz target.
+
+foreach(unit IN ITEMS rsdp tables sleep)
+  cairn_unit_test(acpi ${unit} SOURCES "${CAIRN_SRC}/tests/unit/acpi/acpi_fixture.c"
+                  "${CAIRN_SRC}/tests/unit/boot/fake_phys.c")
+  target_include_directories(test_acpi_${unit} PRIVATE "${CAIRN_SRC}/drivers"
+                             "${CAIRN_SRC}/tests/unit/acpi" "${CAIRN_SRC}/tests/unit/boot")
+endforeach()
