@@ -1,0 +1,5 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Filesystem suites: the RAM/power-loss device of tests/crash/ is their disk.
+set(cairn_fs_testdev "${CAIRN_SRC}/tests/crash/crashdev.c")
+cairn_unit_test(fs crc32c)
+cairn_unit_test(fs cfs_api SOURCES ${cairn_fs_testdev})
