@@ -8,3 +8,13 @@ foreach(unit IN ITEMS rsdp tables sleep)
   target_include_directories(test_acpi_${unit} PRIVATE "${CAIRN_SRC}/drivers"
                              "${CAIRN_SRC}/tests/unit/acpi" "${CAIRN_SRC}/tests/unit/boot")
 endforeach()
+
+# The libFuzzer target (hosted-fuzz build, clang).
+if(CONFIG_HOSTED_FUZZ)
+  include("${CAIRN_SRC}/tests/unit/boot/fuzzer.cmake")
+  cairn_parser_fuzzer(acpi "${CAIRN_SRC}/tests/unit/acpi/fuzz_acpi.c"
+    "${CAIRN_SRC}/tests/unit/boot/fake_phys.c"
+    "${CAIRN_SRC}/drivers/acpi/rsdp.c" "${CAIRN_SRC}/drivers/acpi/tables.c"
+    "${CAIRN_SRC}/drivers/acpi/fadt.c" "${CAIRN_SRC}/drivers/acpi/sleep.c"
+    "${CAIRN_SRC}/drivers/acpi/init.c")
+endif()
