@@ -285,17 +285,22 @@ err_t cfs_bnew(struct cfs *fs, uint64_t blockno, struct cfs_buf **out)
 	struct cfs_buf *b = lookup(fs, blockno);
 	err_t err;
 
-	DEBUG_ASSERT(fs->in_op);
+	DEBUG_ASSERT(fs->in_op || fs->fsck_mode);
 	if (b) {
 		/* A freed metadata block is allocatable again only once its
 		 * buffer went home (I6 and the release rule), so it is CLEAN. */
-		ASSERT(b->state == CFS_BUF_CLEAN && !b->in_op);
+		ASSERT((b->state == CFS_BUF_CLEAN || fs->fsck_mode) && !b->in_op);
 		buf_free(fs, b);
 	}
 	err = buf_alloc(fs, blockno, &b);
 	if (err)
 		return err;
 	memset(b->data, 0, fs->bs);
+	if (fs->fsck_mode) {
+		cfs_buf_list_move(fs, b, CFS_BUF_DIRTY);
+		*out = b;
+		return CAIRN_OK;
+	}
 	b->created_in_op = true;
 	b->in_op = true;
 	b->op_next = fs->op_bufs;
@@ -338,6 +343,12 @@ err_t cfs_buf_dirty(struct cfs *fs, struct cfs_buf *b)
 {
 	err_t err;
 
+	if (fs->fsck_mode) {
+		/* fsck writes its repairs home at the end; no journal, no undo. */
+		if (b->state != CFS_BUF_DIRTY)
+			cfs_buf_list_move(fs, b, CFS_BUF_DIRTY);
+		return CAIRN_OK;
+	}
 	DEBUG_ASSERT(fs->in_op);
 	if (fs->read_only)
 		return CAIRN_ERR_ROFS;

@@ -273,8 +273,9 @@ err_t cfs_txn_commit(struct cfs *fs);
  * record an empty journal in the superblock (with `state`). */
 err_t cfs_journal_checkpoint(struct cfs *fs, uint32_t state);
 /* cfs_journal_recover - replay committed transactions from the tail in
- * fs->sb; *replayed gets the count. Sets fs->seq/head_pos/tail_pos. */
-err_t cfs_journal_recover(struct cfs *fs, uint32_t *replayed);
+ * fs->sb (only count them if !apply); *replayed gets the count. Sets
+ * fs->seq/head_pos/tail_pos. */
+err_t cfs_journal_recover(struct cfs *fs, bool apply, uint32_t *replayed);
 err_t cfs_super_write(struct cfs *fs);
 /* cfs_super_load - read both copies, keep the valid one with the highest
  * generation in fs->sb. */
@@ -334,6 +335,14 @@ err_t cfs_dir_release(struct cfs *fs, uint32_t dir);
 err_t cfs_dir_entry_parse(const uint8_t *blk, uint32_t bs, uint32_t off, uint32_t used_end,
 			  uint32_t *ino, uint32_t *hash, uint8_t *type, const char **name,
 			  uint8_t *name_len);
+
+/* ---- super.c -------------------------------------------------------------- */
+
+/* cfs_fs_attach - a struct cfs over `bd` for fsck: geometry and cache only,
+ * fsck_mode set (no journal; dirty buffers are written home by the caller). */
+err_t cfs_fs_attach(struct blockdev *bd, const struct cfs_super *sb, uint32_t which,
+		    struct cfs **out);
+void cfs_fs_free(struct cfs *fs);
 
 /* ---- namei.c / file.c ---------------------------------------------------- */
 

@@ -421,7 +421,7 @@ fail:
 	return err;
 }
 
-err_t cfs_journal_recover(struct cfs *fs, uint32_t *replayed)
+err_t cfs_journal_recover(struct cfs *fs, bool apply, uint32_t *replayed)
 {
 	uint32_t J = fs->sb.journal_blocks, pos = fs->sb.jtail_pos, walked = 0;
 	uint64_t seq = fs->sb.jtail_seq;
@@ -443,7 +443,7 @@ err_t cfs_journal_recover(struct cfs *fs, uint32_t *replayed)
 		if (err)
 			break;
 		total = len - ndesc - 1;
-		for (uint32_t i = 0; i < total && !err; i++) {
+		for (uint32_t i = 0; apply && i < total && !err; i++) {
 			const struct cfs_jentry *e =
 				(const struct cfs_jentry *)(const void *)(descs +
 									  (size_t)(i / fs->desc_entries) *
@@ -458,7 +458,8 @@ err_t cfs_journal_recover(struct cfs *fs, uint32_t *replayed)
 		kfree(descs);
 		if (err)
 			break;
-		LOG_INFO("cfs: journal: replayed transaction %llu (%u blocks)",
+		if (apply)
+			LOG_INFO("cfs: journal: replayed transaction %llu (%u blocks)",
 			 (unsigned long long)seq, total);
 		(*replayed)++;
 		fs->ctr.replays++;
@@ -469,7 +470,7 @@ err_t cfs_journal_recover(struct cfs *fs, uint32_t *replayed)
 	kfree(blk);
 	if (err)
 		return err;
-	if (*replayed) {
+	if (*replayed && apply) {
 		err = cfs_dev_flush(fs);
 		if (err)
 			return err;

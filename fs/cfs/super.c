@@ -14,7 +14,7 @@
  */
 #include "cfs_internal.h"
 
-static void fs_free(struct cfs *fs)
+void cfs_fs_free(struct cfs *fs)
 {
 	cfs_bcache_destroy(fs);
 	cfs_alloc_destroy(fs);
@@ -36,6 +36,31 @@ static void derive(struct cfs *fs, struct blockdev *bd)
 	fs->desc_entries = (fs->bs - (uint32_t)sizeof(struct cfs_jdesc)) /
 			   (uint32_t)sizeof(struct cfs_jentry);
 	fs->txn_max = cfs_txn_max(fs->sb.journal_blocks, fs->bs);
+}
+
+err_t cfs_fs_attach(struct blockdev *bd, const struct cfs_super *sb, uint32_t which,
+		    struct cfs **out)
+{
+	struct cfs *fs = kzalloc(sizeof(*fs));
+	err_t err = CAIRN_ERR_NOMEM;
+
+	if (!fs)
+		return CAIRN_ERR_NOMEM;
+	fs->bd = bd;
+	fs->sb = *sb;
+	derive(fs, bd);
+	fs->sb_next_copy = which ^ 1;
+	fs->fsck_mode = true;
+	fs->jbuf = kmalloc(fs->bs);
+	fs->scratch = kmalloc(fs->bs);
+	if (fs->jbuf && fs->scratch)
+		err = cfs_bcache_init(fs, 1u << 30);
+	if (err) {
+		cfs_fs_free(fs);
+		return err;
+	}
+	*out = fs;
+	return CAIRN_OK;
 }
 
 err_t cfs_mount(struct blockdev *bd, const struct cfs_mount_opts *opts, struct cfs **out)
@@ -73,7 +98,7 @@ err_t cfs_mount(struct blockdev *bd, const struct cfs_mount_opts *opts, struct c
 	err = cfs_bcache_init(fs, opts ? opts->cache_blocks : 0);
 	if (err)
 		goto fail;
-	err = cfs_journal_recover(fs, &replayed);
+	err = cfs_journal_recover(fs, true, &replayed);
 	if (err)
 		goto fail;
 	err = cfs_alloc_load(fs);
@@ -105,7 +130,7 @@ err_t cfs_mount(struct blockdev *bd, const struct cfs_mount_opts *opts, struct c
 	*out = fs;
 	return CAIRN_OK;
 fail:
-	fs_free(fs);
+	cfs_fs_free(fs);
 	return err;
 }
 
@@ -119,7 +144,7 @@ err_t cfs_unmount(struct cfs *fs)
 		err = CAIRN_ERR_IO;
 	else if (!fs->read_only)
 		err = cfs_journal_checkpoint(fs, fs->sb.state | CFS_STATE_CLEAN);
-	fs_free(fs);
+	cfs_fs_free(fs);
 	return err;
 }
 
