@@ -3,3 +3,5 @@
 set(cairn_fs_testdev "${CAIRN_SRC}/tests/crash/crashdev.c")
 cairn_unit_test(fs crc32c)
 cairn_unit_test(fs cfs_api SOURCES ${cairn_fs_testdev})
+cairn_unit_test(fs cfs_fsck SOURCES ${cairn_fs_testdev})
+cairn_unit_test(fs cfs_faults SOURCES ${cairn_fs_testdev})
