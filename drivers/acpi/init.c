@@ -32,7 +32,7 @@ err_t acpi_boot_init(const struct phys_window *w, const struct boot_info *bi)
 	if (err)
 		return err;
 	(void)acpi_sleep_init(); /* logs its own reason; poweroff reports it */
-	LOG_INFO("acpi: %zu tables; %s", acpi_table_count(), acpi_sleep_summary());
+	LOG_INFO("acpi: %s", acpi_sleep_summary());
 	return CAIRN_OK;
 }
 

@@ -20,6 +20,7 @@
  */
 #include "internal.h"
 
+#include <kernel/fmt.h>
 #include <kernel/log.h>
 #include <kernel/string.h>
 
@@ -101,10 +102,27 @@ static void log_table(paddr_t pa, const struct acpi_header *h)
 {
 	char sig[5], oem[7], oem_table[9];
 
-	LOG_INFO("acpi: %s %#010llx %7u bytes rev %u OEM \"%s\" \"%s\"",
+	LOG_DEBUG("acpi: %s %#010llx %7u bytes rev %u OEM \"%s\" \"%s\"",
 		 printable(sig, h->signature, 4), (unsigned long long)pa, h->length,
 		 h->revision, printable(oem, h->oem_id, 6),
 		 printable(oem_table, h->oem_table_id, 8));
+}
+
+/* One line for the whole set: "acpi: 6 tables via the RSDT: FACP APIC ...". */
+static void log_summary(void)
+{
+	char sigs[ACPI_MAX_TABLES * 5 + 1];
+	size_t n = 0;
+
+	for (size_t i = 0; i < registry.n; i++) {
+		char sig[5];
+
+		n += ksnprintf(sigs + n, sizeof(sigs) - n, " %s",
+			       printable(sig, registry.t[i].hdr->signature, 4));
+	}
+	sigs[n] = '\0';
+	LOG_INFO("acpi: %zu tables via the %s:%s (%u skipped)", registry.n, registry.root,
+		 sigs, registry.skipped);
 }
 
 /* Register a validated table (I1); false if it was not added. */
@@ -224,8 +242,7 @@ err_t acpi_tables_init(const struct phys_window *w, const struct acpi_rsdp *rsdp
 		goto fail;
 done:
 	add_dsdt(w);
-	LOG_INFO("acpi: %zu tables via the %s, %u skipped", registry.n, registry.root,
-		 registry.skipped);
+	log_summary();
 	return CAIRN_OK;
 
 fail:
