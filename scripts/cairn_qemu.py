@@ -11,6 +11,12 @@ Facts this relies on (see ../shared/notes and docs/testing.md):
   - a triple fault with -no-reboot exits 0, so 0 never means pass in tests
   - at most two QEMU processes at once on this 2-core machine: each run
     takes one of two slot locks (flock) and waits for a free one
+  - aarch64 test mode: ARM semihosting SYS_EXIT with status 33 or 35 (the
+    same numbers as x86_64), enabled by -semihosting-config in test runs;
+    otherwise the kernel powers off through PSCI (QEMU exits 0)
+  - aarch64 U-Boot runs read a saved environment from the second flash
+    bank (uboot-env.img, made by the build): no boot delay, the disk's
+    boot.scr first, then QEMU's -kernel (qfw), power off if both fail
 """
 import fcntl
 import os
@@ -37,9 +43,20 @@ OVMF_VARS = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 SLOTS = 2
 SLOT_DIR = os.environ.get("CAIRN_QEMU_SLOT_DIR", "/tmp")
 
+UBOOT_BIOS = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+
 BOOT_PATHS = {
     "x86_64": ("pvh", "grub", "uefi"),
+    # direct: QEMU -kernel Image; uboot: U-Boot fetches -kernel (qfw);
+    # uboot-disk: U-Boot boots the disk image (boot.scr -> FIT, verified);
+    # uboot-disk-image: a disk holding only the Image (boot.scr -> booti).
+    # Machine options follow as "+opt": a53, a57, a72, max (the CPU;
+    # default a57), gicv3 (default GICv2), el2 (virtualization=on: the
+    # kernel is entered at EL2). Example: "direct+a53+gicv3+el2".
+    "aarch64": ("direct", "uboot", "uboot-disk", "uboot-disk-image"),
 }
+AARCH64_CPUS = {"a53": "cortex-a53", "a57": "cortex-a57", "a72": "cortex-a72",
+                "max": "max"}
 
 
 class QemuSlot:
@@ -71,6 +88,9 @@ def qemu_command(arch, build, boot, cmdline="", test=True, gdb=False,
     if arch == "x86_64":
         return _x86_64(build, boot, cmdline, test, gdb, memory, workdir,
                        serial, extra)
+    if arch == "aarch64":
+        return _aarch64(build, boot, cmdline, test, gdb, memory, workdir,
+                        serial, extra)
     raise ValueError(f"no QEMU recipe for architecture '{arch}'")
 
 
@@ -102,6 +122,56 @@ def _x86_64(build, boot, cmdline, test, gdb, memory, workdir, serial, extra):
     # The test-exit device is always present: in test mode the kernel uses
     # it; otherwise it powers off through ACPI and never touches it.
     cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+    if gdb:
+        cmd += ["-s", "-S"]
+    return cmd + list(extra)
+
+
+def _aarch64(build, boot, cmdline, test, gdb, memory, workdir, serial, extra):
+    path, *opts = boot.split("+")
+    cpu, machine = "cortex-a57", ["virt"]
+    for o in opts:
+        if o in AARCH64_CPUS:
+            cpu = AARCH64_CPUS[o]
+        elif o == "gicv3":
+            machine.append("gic-version=3")
+        elif o == "el2":
+            machine.append("virtualization=on")
+        else:
+            raise ValueError(f"unknown aarch64 machine option '{o}' (known: "
+                             f"{', '.join(AARCH64_CPUS)}, gicv3, el2)")
+    cmd = ["qemu-system-aarch64", "-accel", "tcg", "-M", ",".join(machine),
+           "-cpu", cpu, "-m", memory, "-nodefaults", "-display", "none",
+           "-serial", serial, "-no-reboot"]
+    image = os.path.join(build, "Image")
+    env = ["-drive", "if=pflash,unit=1,format=raw,readonly=on,file="
+           + os.path.join(build, "uboot-env.img")]
+    if path == "direct":
+        cmd += ["-kernel", image]
+        if cmdline:
+            cmd += ["-append", cmdline]
+    elif path == "uboot":
+        cmd += ["-bios", UBOOT_BIOS] + env + ["-kernel", image]
+        if cmdline:
+            cmd += ["-append", cmdline]
+    elif path in ("uboot-disk", "uboot-disk-image"):
+        if cmdline:
+            raise ValueError("the disk image's boot.scr carries its own command "
+                             "line (CONFIG_CMDLINE); use direct or uboot for -append")
+        name = "cairn-test" if test else "cairn"
+        if path == "uboot-disk-image":
+            name += "-image"
+        disk = os.path.join(build, name + ".img")
+        cmd += ["-bios", UBOOT_BIOS] + env + [
+            "-drive", f"if=none,format=raw,readonly=on,id=disk,file={disk}",
+            "-device", "virtio-blk-device,drive=disk"]
+    else:
+        raise ValueError(f"unknown aarch64 boot path '{path}' "
+                         f"(known: {', '.join(BOOT_PATHS['aarch64'])})")
+    # Test mode ends through semihosting SYS_EXIT (33 pass, 35 fail);
+    # otherwise through PSCI SYSTEM_OFF, which needs nothing here.
+    if test:
+        cmd += ["-semihosting-config", "enable=on,target=native"]
     if gdb:
         cmd += ["-s", "-S"]
     return cmd + list(extra)

@@ -1,1 +1,1 @@
-list(APPEND cairn_driver_sources uart/ns16550.c)
+list(APPEND cairn_driver_sources uart/ns16550.c uart/pl011.c)

@@ -80,7 +80,11 @@ def main():
 
     test_mode = args.expect != "poweroff"
     cmdline = args.cmdline
-    if cmdline is None and args.boot in ("pvh", "hosted"):
+    # Boot paths where QEMU's -append (or the hosted program's arguments)
+    # reach the kernel get "cairn.test" by default: x86_64 pvh, aarch64
+    # direct and uboot (U-Boot's qfw passes -append on); boot media (ISO,
+    # disk image) carry their own command line.
+    if cmdline is None and args.boot.split("+")[0] in ("pvh", "hosted", "direct", "uboot"):
         cmdline = "cairn.test" if test_mode else ""
     workdir = q.make_workdir()
     try:

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The memory map and command line from a DTB (fdt_boot_info_fill, see
+ * fdt.h).
+ *
+ * Sources, in the order they are read:
+ *   /memory* nodes (device_type "memory", status okay)   usable RAM
+ *   the /memreserve/ block                              reserved (firmware)
+ *   /reserved-memory children with a reg                reserved (firmware)
+ *   the blob itself                                     reserved (DTB)
+ *   /chosen linux,initrd-start/-end                     reserved (module)
+ *   /chosen bootargs                                    the command line
+ *
+ * Everything is gathered into a local plan and checked first: addresses
+ * translated, no range wrapping or ending above BOOT_INFO_PADDR_LIMIT
+ * (ABSURD_SIZE), no two RAM ranges overlapping (MEMORY_OVERLAP: a DTB that
+ * describes the same RAM twice is wrong about something, and guessing which
+ * is a way to corrupt memory), tables not overflowing. Only then is `bi`
+ * written, so a bad blob leaves it untouched.
+ */
+#include <kernel/string.h>
+
+#include "internal.h"
+
+struct plan {
+	struct boot_mem_region ram[BOOT_INFO_MAX_REGIONS];
+	size_t nram;
+	struct boot_reserved res[BOOT_INFO_MAX_RESERVED];
+	size_t nres;
+	const char *bootargs;
+	size_t bootargs_len;
+	const char *loader_name;
+};
+
+static err_t check_range(const void *blob, int off, uint64_t base, uint64_t size,
+			 const char *what, struct fdt_report *rep)
+{
+	uint64_t end;
+
+	if (add_overflows(base, size, &end) || end > BOOT_INFO_PADDR_LIMIT)
+		return fdt_report_set(rep, blob, off, FDT_PROBLEM_ABSURD_SIZE, CAIRN_ERR_RANGE,
+				      "%s [%#llx, +%#llx) ends beyond the 2^52 physical limit",
+				      what, (unsigned long long)base, (unsigned long long)size);
+	return CAIRN_OK;
+}
+
+static err_t plan_reserve(struct plan *p, const void *blob, int off, uint64_t base,
+			  uint64_t size, uint32_t kind, const char *what, struct fdt_report *rep)
+{
+	err_t err;
+
+	if (size == 0)
+		return CAIRN_OK;
+	err = check_range(blob, off, base, size, what, rep);
+	if (err)
+		return err;
+	if (p->nres == BOOT_INFO_MAX_RESERVED)
+		return fdt_report_set(rep, blob, off, FDT_PROBLEM_TOO_BIG, CAIRN_ERR_LIMIT,
+				      "more than %d reserved ranges", BOOT_INFO_MAX_RESERVED);
+	p->res[p->nres++] = (struct boot_reserved){ base, size, kind };
+	return CAIRN_OK;
+}
+
+/* Each (address, size) pair of node `off`'s reg, translated to the CPU. */
+static err_t for_each_reg(const void *blob, int off, struct plan *p, struct fdt_report *rep,
+			  err_t (*fn)(struct plan *, const void *, int, uint64_t, uint64_t,
+				      struct fdt_report *))
+{
+	int parent = fdt_parent_offset(blob, off);
+	int ac, sc, len;
+	const uint8_t *reg;
+	err_t err;
+
+	err = fdt_node_cells(blob, parent, &ac, &sc, rep);
+	if (err)
+		return err;
+	reg = fdt_getprop(blob, off, "reg", &len);
+	if (!reg)
+		return CAIRN_OK;
+	if (ac == 0 || sc == 0 || len % (4 * (ac + sc)))
+		return fdt_report_set(rep, blob, off, FDT_PROBLEM_BAD_PROPERTY, CAIRN_ERR_CORRUPT,
+				      "reg is %d bytes: not whole (%d address + %d size)-cell "
+				      "entries", len, ac, sc);
+	for (int i = 0; i < len / (4 * (ac + sc)); i++) {
+		const uint8_t *e = reg + i * 4 * (ac + sc);
+		uint64_t base = fdt_cells_value(e, ac), size = fdt_cells_value(e + 4 * ac, sc);
+		bool local;
+
+		err = fdt_translate(blob, parent, &base, size, &local, rep);
+		if (err)
+			return err;
+		if (local)
+			return fdt_report_set(rep, blob, off, FDT_PROBLEM_BAD_PROPERTY,
+					      CAIRN_ERR_CORRUPT,
+					      "reg %#llx is not a CPU physical address (no ranges)",
+					      (unsigned long long)base);
+		err = fn(p, blob, off, base, size, rep);
+		if (err)
+			return err;
+	}
+	return CAIRN_OK;
+}
+
+static err_t add_ram(struct plan *p, const void *blob, int off, uint64_t base, uint64_t size,
+		     struct fdt_report *rep)
+{
+	err_t err;
+
+	if (size == 0)
+		return CAIRN_OK;
+	err = check_range(blob, off, base, size, "memory", rep);
+	if (err)
+		return err;
+	for (size_t i = 0; i < p->nram; i++) {
+		const struct boot_mem_region *r = &p->ram[i];
+
+		if (base < r->base + r->size && r->base < base + size)
+			return fdt_report_set(rep, blob, off, FDT_PROBLEM_MEMORY_OVERLAP,
+					      CAIRN_ERR_EXIST,
+					      "memory [%#llx, +%#llx) overlaps [%#llx, +%#llx)",
+					      (unsigned long long)base, (unsigned long long)size,
+					      (unsigned long long)r->base,
+					      (unsigned long long)r->size);
+	}
+	if (p->nram == BOOT_INFO_MAX_REGIONS)
+		return fdt_report_set(rep, blob, off, FDT_PROBLEM_TOO_BIG, CAIRN_ERR_LIMIT,
+				      "more than %d memory ranges", BOOT_INFO_MAX_REGIONS);
+	p->ram[p->nram++] = (struct boot_mem_region){ base, size, BOOT_MEM_USABLE };
+	return CAIRN_OK;
+}
+
+static err_t add_reserved_mem(struct plan *p, const void *blob, int off, uint64_t base,
+			      uint64_t size, struct fdt_report *rep)
+{
+	return plan_reserve(p, blob, off, base, size, BOOT_RESERVE_FIRMWARE,
+			    "reserved-memory", rep);
+}
+
+static bool node_okay(const void *blob, int off)
+{
+	int len;
+	const char *s = fdt_getprop(blob, off, "status", &len);
+
+	return !s || (len >= 2 && (strncmp(s, "okay", (size_t)len) == 0 ||
+				   strncmp(s, "ok", (size_t)len) == 0));
+}
+
+static err_t plan_memory(const void *blob, struct plan *p, struct fdt_report *rep)
+{
+	int off;
+	err_t err;
+
+	fdt_for_each_subnode(off, blob, 0) {
+		int len;
+		const char *type = fdt_getprop(blob, off, "device_type", &len);
+
+		if (!type || len != 7 || memcmp(type, "memory", 7) != 0 || !node_okay(blob, off))
+			continue;
+		err = for_each_reg(blob, off, p, rep, add_ram);
+		if (err)
+			return err;
+	}
+	if (p->nram == 0)
+		return fdt_report_set(rep, blob, -1, FDT_PROBLEM_NO_MEMORY, CAIRN_ERR_NOMEM,
+				      "no /memory node with device_type \"memory\" and a reg");
+	return CAIRN_OK;
+}
+
+static err_t plan_reservations(const void *blob, paddr_t blob_pa, struct plan *p,
+			       struct fdt_report *rep)
+{
+	int n = fdt_num_mem_rsv(blob), rm, off;
+	err_t err;
+
+	if (n < 0)
+		return fdt_report_set(rep, blob, -1, FDT_PROBLEM_BAD_STRUCTURE, CAIRN_ERR_CORRUPT,
+				      "memory reservation block: libfdt: %s", fdt_strerror(n));
+	for (int i = 0; i < n; i++) {
+		uint64_t base, size;
+
+		if (fdt_get_mem_rsv(blob, i, &base, &size) != 0)
+			return fdt_report_set(rep, blob, -1, FDT_PROBLEM_BAD_STRUCTURE,
+					      CAIRN_ERR_CORRUPT, "/memreserve/ entry %d unreadable", i);
+		err = plan_reserve(p, blob, -1, base, size, BOOT_RESERVE_FIRMWARE, "/memreserve/",
+				   rep);
+		if (err)
+			return err;
+	}
+
+	rm = fdt_path_offset(blob, "/reserved-memory");
+	if (rm >= 0) {
+		fdt_for_each_subnode(off, blob, rm) {
+			if (!node_okay(blob, off))
+				continue;
+			err = for_each_reg(blob, off, p, rep, add_reserved_mem);
+			if (err)
+				return err;
+		}
+	}
+
+	return plan_reserve(p, blob, -1, blob_pa, fdt_totalsize(blob), BOOT_RESERVE_DTB,
+			    "the device tree", rep);
+}
+
+static err_t chosen_addr(const void *blob, int chosen, const char *name, uint64_t *out,
+			 struct fdt_report *rep)
+{
+	int len;
+	const void *v = fdt_getprop(blob, chosen, name, &len);
+
+	*out = 0;
+	if (!v)
+		return CAIRN_OK;
+	if (len != 4 && len != 8)
+		return fdt_report_set(rep, blob, chosen, FDT_PROBLEM_BAD_PROPERTY,
+				      CAIRN_ERR_CORRUPT, "%s is %d bytes (4 or 8 expected)", name,
+				      len);
+	*out = fdt_cells_value(v, len / 4);
+	return CAIRN_OK;
+}
+
+static err_t plan_chosen(const void *blob, struct plan *p, struct fdt_report *rep)
+{
+	int chosen = fdt_path_offset(blob, "/chosen"), len;
+	uint64_t start, end;
+	const char *s;
+	err_t err;
+
+	if (chosen < 0)
+		return CAIRN_OK;
+	s = fdt_getprop(blob, chosen, "bootargs", &len);
+	if (s && len > 0) {
+		if (s[len - 1] != '\0')
+			return fdt_report_set(rep, blob, chosen, FDT_PROBLEM_BAD_PROPERTY,
+					      CAIRN_ERR_CORRUPT, "bootargs is not NUL-terminated");
+		p->bootargs = s;
+		p->bootargs_len = (size_t)len;
+	}
+	s = fdt_getprop(blob, chosen, "u-boot,version", &len);
+	if (s && len > 0 && s[len - 1] == '\0')
+		p->loader_name = s;
+
+	err = chosen_addr(blob, chosen, "linux,initrd-start", &start, rep);
+	if (!err)
+		err = chosen_addr(blob, chosen, "linux,initrd-end", &end, rep);
+	if (err)
+		return err;
+	if (end > start)
+		return plan_reserve(p, blob, chosen, start, end - start, BOOT_RESERVE_MODULE,
+				    "initrd", rep);
+	return CAIRN_OK;
+}
+
+err_t fdt_boot_info_fill(const void *blob, size_t avail, paddr_t blob_pa, struct boot_info *bi,
+			 struct fdt_report *rep)
+{
+	static struct plan p; /* 3 KiB: kept off the small boot stack */
+	err_t err;
+
+	memset(&p, 0, sizeof(p));
+	err = fdt_blob_check(blob, avail, rep);
+	if (!err)
+		err = plan_memory(blob, &p, rep);
+	if (!err)
+		err = plan_reservations(blob, blob_pa, &p, rep);
+	if (!err)
+		err = plan_chosen(blob, &p, rep);
+	if (err)
+		return err;
+	if (bi->nregions + p.nram > BOOT_INFO_MAX_REGIONS ||
+	    bi->nreserved + p.nres > BOOT_INFO_MAX_RESERVED)
+		return fdt_report_set(rep, blob, -1, FDT_PROBLEM_TOO_BIG, CAIRN_ERR_LIMIT,
+				      "the boot_info tables cannot take %zu regions and %zu "
+				      "reservations more", p.nram, p.nres);
+
+	/* Act: every range was checked above, so none of these can fail. */
+	for (size_t i = 0; i < p.nram; i++)
+		(void)boot_info_add_region(bi, p.ram[i].base, p.ram[i].size, BOOT_MEM_USABLE);
+	for (size_t i = 0; i < p.nres; i++)
+		(void)boot_info_reserve(bi, p.res[i].base, p.res[i].size,
+					(enum boot_reserve_kind)p.res[i].kind);
+	if (p.bootargs)
+		(void)boot_info_set_cmdline(bi, p.bootargs, p.bootargs_len);
+	if (p.loader_name)
+		kstrlcpy(bi->loader_name, p.loader_name, sizeof(bi->loader_name));
+	bi->dtb_paddr = blob_pa;
+	bi->dtb_size = fdt_totalsize(blob);
+	return CAIRN_OK;
+}
