@@ -5,7 +5,7 @@
  * The block comes from outside the kernel and is read as hostile input. The
  * parser maps the 8-byte header, bounds total_size, then maps the whole
  * block once and works on that byte range only: every read goes through
- * rd32()/rd64() at an offset that was checked against the range first.
+ * load_le32()/load_le64() at an offset that was checked against the range first.
  * Fields are read with memcpy, never through a cast pointer, so neither the
  * block's alignment nor the compiler's aliasing rules matter.
  *
@@ -26,9 +26,7 @@
 #include <kernel/assert.h>
 #include <kernel/log.h>
 #include <kernel/string.h>
-
-STATIC_ASSERT(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-	      "multiboot2 fields are little-endian and read as host integers");
+#include <kernel/unaligned.h>
 
 #define TAG_HEADER 8u         /* u32 type, u32 size */
 #define MMAP_HEADER 8u        /* u32 entry_size, u32 entry_version */
@@ -43,21 +41,6 @@ struct mb2_block {
 	bool have_mmap;
 };
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static uint8_t byte_sum(const uint8_t *p, size_t n)
 {
@@ -96,7 +79,7 @@ static err_t check_rsdp(const uint8_t *r, size_t len, bool v2)
 		return CAIRN_OK;
 	if (r[15] < 2)
 		return CORRUPT("multiboot2: ACPI new RSDP tag holds revision %u (< 2)", r[15]);
-	full = rd32(r + 20);
+	full = load_le32(r + 20);
 	if (full < RSDP_V2_LEN)
 		return CORRUPT("multiboot2: ACPI RSDP length %u is below %u", full, RSDP_V2_LEN);
 	if (full > len) {
@@ -115,7 +98,7 @@ static err_t check_mmap(const uint8_t *t, size_t len)
 	if (len < MMAP_HEADER)
 		return CORRUPT("multiboot2: memory map tag of %zu payload bytes has no header",
 			       len);
-	esize = rd32(t);
+	esize = load_le32(t);
 	if (esize < MULTIBOOT2_MMAP_ENTRY_MIN || esize > MULTIBOOT2_MMAP_ENTRY_MAX ||
 	    !IS_ALIGNED(esize, 8u))
 		return CORRUPT("multiboot2: memory map entry_size %u (want a multiple of 8 "
@@ -133,8 +116,8 @@ static err_t check_module(const uint8_t *t, size_t len)
 
 	if (len < MODULE_FIXED + 1)
 		return CORRUPT("multiboot2: module tag of %zu payload bytes is too short", len);
-	start = rd32(t);
-	end = rd32(t + 4);
+	start = load_le32(t);
+	end = load_le32(t + 4);
 	if (end < start)
 		return CORRUPT("multiboot2: module ends (%#x) before it starts (%#x)", end,
 			       start);
@@ -179,8 +162,8 @@ static err_t check_block(struct mb2_block *b)
 				off, b->total);
 			return CAIRN_ERR_TRUNCATED;
 		}
-		type = rd32(b->p + off);
-		size = rd32(b->p + off + 4);
+		type = load_le32(b->p + off);
+		size = load_le32(b->p + off + 4);
 		if (size < TAG_HEADER)
 			return CORRUPT("multiboot2: tag type %u at offset %u has size %u (< 8)",
 				       type, off, size);
@@ -232,11 +215,11 @@ static uint32_t mem_type(uint32_t mb_type)
 
 static err_t fill_mmap(struct boot_info *bi, const uint8_t *t, size_t len)
 {
-	uint32_t esize = rd32(t);
+	uint32_t esize = load_le32(t);
 
 	for (size_t off = MMAP_HEADER; off < len; off += esize) {
-		uint64_t base = rd64(t + off), size = rd64(t + off + 8);
-		uint32_t type = rd32(t + off + 16);
+		uint64_t base = load_le64(t + off), size = load_le64(t + off + 8);
+		uint32_t type = load_le32(t + off + 16);
 		err_t err = boot_info_add_region(bi, base, size, (enum boot_mem_type)mem_type(type));
 
 		if (err) {
@@ -251,7 +234,7 @@ static err_t fill_mmap(struct boot_info *bi, const uint8_t *t, size_t len)
 
 static err_t fill_module(struct boot_info *bi, const uint8_t *t)
 {
-	uint32_t start = rd32(t), end = rd32(t + 4);
+	uint32_t start = load_le32(t), end = load_le32(t + 4);
 	err_t err;
 
 	if (end == start) {
@@ -278,8 +261,8 @@ static err_t fill(const struct mb2_block *b, paddr_t info_pa, struct boot_info *
 		const uint8_t *t;
 
 		ASSERT(b->total - off >= TAG_HEADER); /* I1 */
-		type = rd32(b->p + off);
-		size = rd32(b->p + off + 4);
+		type = load_le32(b->p + off);
+		size = load_le32(b->p + off + 4);
 		ASSERT(size >= TAG_HEADER && size <= b->total - off); /* I1 */
 		if (type == MULTIBOOT2_TAG_END)
 			break;
@@ -354,7 +337,7 @@ err_t multiboot2_parse(const struct phys_window *w, uint32_t magic, paddr_t info
 			(unsigned long long)info_pa);
 		return CAIRN_ERR_FAULT;
 	}
-	b.total = rd32(head);
+	b.total = load_le32(head);
 	if (b.total < MULTIBOOT2_INFO_MIN_SIZE)
 		return CORRUPT("multiboot2: total_size %u is below %u", b.total,
 			       MULTIBOOT2_INFO_MIN_SIZE);

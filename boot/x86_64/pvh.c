@@ -29,9 +29,7 @@
 #include <kernel/assert.h>
 #include <kernel/log.h>
 #include <kernel/string.h>
-
-STATIC_ASSERT(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
-	      "PVH fields are little-endian and read as host integers");
+#include <kernel/unaligned.h>
 
 /* Offsets in struct hvm_start_info. */
 #define SI_MAGIC 0x00
@@ -60,21 +58,6 @@ struct pvh_view {
 	paddr_t rsdp_pa;
 };
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* Map an array of `n` entries of `esize` bytes at `pa`; n * esize is small. */
 static err_t map_array(const struct phys_window *w, paddr_t pa, uint32_t n, size_t esize,
@@ -133,12 +116,12 @@ static err_t collect(const struct phys_window *w, struct pvh_view *v)
 			(unsigned long long)v->si_pa);
 		return CAIRN_ERR_FAULT;
 	}
-	if (rd32(si + SI_MAGIC) != PVH_START_MAGIC) {
-		LOG_ERR("pvh: start info magic %#x is not %#x", rd32(si + SI_MAGIC),
+	if (load_le32(si + SI_MAGIC) != PVH_START_MAGIC) {
+		LOG_ERR("pvh: start info magic %#x is not %#x", load_le32(si + SI_MAGIC),
 			PVH_START_MAGIC);
 		return CAIRN_ERR_INVAL;
 	}
-	v->version = rd32(si + SI_VERSION);
+	v->version = load_le32(si + SI_VERSION);
 	if (v->version == 0) {
 		LOG_ERR("pvh: start info version 0 carries no memory map; Cairn needs "
 			"version 1 or later (a newer hypervisor)");
@@ -151,8 +134,8 @@ static err_t collect(const struct phys_window *w, struct pvh_view *v)
 		return CAIRN_ERR_FAULT;
 	}
 
-	v->memmap_pa = rd64(si + SI_MEMMAP_PADDR);
-	v->memmap_entries = rd32(si + SI_MEMMAP_ENTRIES);
+	v->memmap_pa = load_le64(si + SI_MEMMAP_PADDR);
+	v->memmap_entries = load_le32(si + SI_MEMMAP_ENTRIES);
 	if (v->memmap_entries == 0) {
 		LOG_ERR("pvh: the memory map is empty");
 		return CAIRN_ERR_NOENT;
@@ -167,8 +150,8 @@ static err_t collect(const struct phys_window *w, struct pvh_view *v)
 	if (err)
 		return err;
 
-	v->nr_modules = rd32(si + SI_NR_MODULES);
-	v->modlist_pa = rd64(si + SI_MODLIST_PADDR);
+	v->nr_modules = load_le32(si + SI_NR_MODULES);
+	v->modlist_pa = load_le64(si + SI_MODLIST_PADDR);
 	if (v->nr_modules > PVH_MAX_MODULES) {
 		LOG_ERR("pvh: %u modules exceed %d", v->nr_modules, PVH_MAX_MODULES);
 		return CAIRN_ERR_LIMIT;
@@ -180,14 +163,14 @@ static err_t collect(const struct phys_window *w, struct pvh_view *v)
 			return err;
 	}
 
-	v->rsdp_pa = rd64(si + SI_RSDP_PADDR);
+	v->rsdp_pa = load_le64(si + SI_RSDP_PADDR);
 	if (v->rsdp_pa >= BOOT_INFO_PADDR_LIMIT) {
 		LOG_ERR("pvh: RSDP address %#llx is above 2^52",
 			(unsigned long long)v->rsdp_pa);
 		return CAIRN_ERR_RANGE;
 	}
 
-	v->cmdline_pa = rd64(si + SI_CMDLINE_PADDR);
+	v->cmdline_pa = load_le64(si + SI_CMDLINE_PADDR);
 	if (v->cmdline_pa)
 		return measure_cmdline(w, v);
 	return CAIRN_OK;
@@ -232,8 +215,8 @@ static err_t fill(const struct pvh_view *v, struct boot_info *bi)
 
 	for (uint32_t i = 0; i < v->memmap_entries; i++) {
 		const uint8_t *e = v->memmap + (size_t)i * PVH_MEMMAP_ENTRY_SIZE;
-		uint64_t base = rd64(e), size = rd64(e + 8);
-		uint32_t type = rd32(e + 16);
+		uint64_t base = load_le64(e), size = load_le64(e + 8);
+		uint32_t type = load_le32(e + 16);
 
 		err = boot_info_add_region(bi, base, size, mem_type(type));
 		if (err) {
@@ -246,7 +229,7 @@ static err_t fill(const struct pvh_view *v, struct boot_info *bi)
 
 	for (uint32_t i = 0; i < v->nr_modules; i++) {
 		const uint8_t *m = v->modlist + (size_t)i * PVH_MODLIST_ENTRY_SIZE;
-		uint64_t pa = rd64(m), size = rd64(m + 8);
+		uint64_t pa = load_le64(m), size = load_le64(m + 8);
 
 		if (size == 0) {
 			LOG_WARN("pvh: empty module %u at %#llx ignored", i,

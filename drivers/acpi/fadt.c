@@ -38,7 +38,7 @@
 static bool gas_decode(const uint8_t *g, const char *name, struct acpi_reg *out)
 {
 	uint8_t space = g[0], bit_width = g[1], bit_offset = g[2], access = g[3];
-	uint64_t addr = acpi_rd64(g + 4);
+	uint64_t addr = load_le64(g + 4);
 	uint8_t width;
 
 	if (addr == 0)
@@ -67,7 +67,7 @@ static bool gas_decode(const uint8_t *g, const char *name, struct acpi_reg *out)
 static void pm1_cnt(const uint8_t *f, uint32_t len, size_t x_off, size_t port_off,
 		    const char *name, struct acpi_reg *out)
 {
-	uint32_t port = acpi_rd32(f + port_off);
+	uint32_t port = load_le32(f + port_off);
 
 	*out = (struct acpi_reg){ 0 };
 	if (len >= x_off + GAS_SIZE && gas_decode(f + x_off, name, out))
@@ -96,10 +96,10 @@ err_t acpi_fadt_parse(const struct acpi_header *fadt, struct acpi_fadt *out)
 
 	memset(out, 0, sizeof(*out));
 	out->revision = fadt->revision;
-	out->flags = acpi_rd32(f + FADT_FLAGS);
-	out->dsdt_pa = acpi_rd32(f + FADT_DSDT);
-	if (len >= FADT_X_DSDT + 8 && acpi_rd64(f + FADT_X_DSDT) != 0) {
-		uint64_t x = acpi_rd64(f + FADT_X_DSDT);
+	out->flags = load_le32(f + FADT_FLAGS);
+	out->dsdt_pa = load_le32(f + FADT_DSDT);
+	if (len >= FADT_X_DSDT + 8 && load_le64(f + FADT_X_DSDT) != 0) {
+		uint64_t x = load_le64(f + FADT_X_DSDT);
 
 		if (x < BOOT_INFO_PADDR_LIMIT)
 			out->dsdt_pa = x;
@@ -107,7 +107,7 @@ err_t acpi_fadt_parse(const struct acpi_header *fadt, struct acpi_fadt *out)
 			LOG_WARN("acpi: FADT X_DSDT %#llx is above 2^52; using DSDT",
 				 (unsigned long long)x);
 	}
-	smi = acpi_rd32(f + FADT_SMI_CMD);
+	smi = load_le32(f + FADT_SMI_CMD);
 	if (smi <= 0xffff) {
 		out->smi_cmd = (uint16_t)smi;
 		out->acpi_enable = f[FADT_ACPI_ENABLE];

@@ -8,37 +8,14 @@
 
 #include "acpi.h"
 
+#include <kernel/unaligned.h>
+
 /* acpi_sleep_forget - drop what acpi_sleep_init remembered (tables.c calls
  * it whenever the registry is reset, so power off never uses stale data). */
 void acpi_sleep_forget(void);
 
 /* acpi_sleep_summary - one phrase for the init summary line. */
 const char *acpi_sleep_summary(void);
-
-/* Little-endian field reads at any alignment (ACPI is little-endian). */
-static inline uint16_t acpi_rd16(const void *p)
-{
-	uint16_t v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint32_t acpi_rd32(const void *p)
-{
-	uint32_t v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static inline uint64_t acpi_rd64(const void *p)
-{
-	uint64_t v;
-
-	__builtin_memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* acpi_byte_sum - the 8-bit sum ACPI checksums are made so as to zero. */
 static inline uint8_t acpi_byte_sum(const void *p, size_t n)

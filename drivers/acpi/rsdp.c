@@ -40,20 +40,20 @@ err_t acpi_rsdp_parse(const void *bytes, size_t avail, struct acpi_rsdp *out)
 	memset(out, 0, sizeof(*out));
 	out->revision = r[RSDP_OFF_REVISION] >= 2 ? r[RSDP_OFF_REVISION] : 0;
 	memcpy(out->oem_id, r + RSDP_OFF_OEM_ID, 6);
-	out->rsdt_pa = acpi_rd32(r + RSDP_OFF_RSDT);
+	out->rsdt_pa = load_le32(r + RSDP_OFF_RSDT);
 	if (out->revision < 2)
 		return CAIRN_OK;
 
 	if (avail < ACPI_RSDP_V2_LEN)
 		return CAIRN_ERR_TRUNCATED;
-	len = acpi_rd32(r + RSDP_OFF_LENGTH);
+	len = load_le32(r + RSDP_OFF_LENGTH);
 	if (len < ACPI_RSDP_V2_LEN || len > ACPI_RSDP_MAX_LEN)
 		return CAIRN_ERR_CORRUPT;
 	if (len > avail)
 		return CAIRN_ERR_TRUNCATED;
 	if (acpi_byte_sum(r, len) != 0)
 		return CAIRN_ERR_CORRUPT;
-	out->xsdt_pa = acpi_rd64(r + RSDP_OFF_XSDT);
+	out->xsdt_pa = load_le64(r + RSDP_OFF_XSDT);
 	return CAIRN_OK;
 }
 
@@ -70,7 +70,7 @@ static err_t rsdp_at(const struct phys_window *w, paddr_t pa, struct acpi_rsdp *
 		r = w->map(w->ctx, pa, ACPI_RSDP_V2_LEN);
 		if (!r)
 			return CAIRN_ERR_FAULT;
-		len = acpi_rd32(r + RSDP_OFF_LENGTH);
+		len = load_le32(r + RSDP_OFF_LENGTH);
 		if (len > ACPI_RSDP_V2_LEN && len <= ACPI_RSDP_MAX_LEN) {
 			r = w->map(w->ctx, pa, len);
 			if (!r)

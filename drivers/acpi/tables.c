@@ -170,8 +170,8 @@ static err_t walk(const struct phys_window *w, paddr_t root_pa, const char *sig,
 	n = (root->length - ACPI_HEADER_SIZE) / esize;
 	entries = (const uint8_t *)root + ACPI_HEADER_SIZE;
 	for (size_t i = 0; i < n; i++) {
-		paddr_t pa = esize == 8 ? acpi_rd64(entries + i * esize) :
-					  acpi_rd32(entries + i * esize);
+		paddr_t pa = esize == 8 ? load_le64(entries + i * esize) :
+					  load_le32(entries + i * esize);
 		const struct acpi_header *h;
 
 		if (pa == 0) {
