@@ -118,7 +118,9 @@ err_t boot_info_set_cmdline(struct boot_info *bi, const char *s, size_t len);
 /*
  * boot_info_finalize - sort and resolve the map into `usable` (see the file
  * comment). CAIRN_ERR_NOMEM if no usable page remains, CAIRN_ERR_LIMIT if the
- * resolved map does not fit BOOT_INFO_MAX_USABLE.
+ * resolved map does not fit BOOT_INFO_MAX_USABLE. Meant to run once, by
+ * kernel_main; running it again recomputes `usable` identically, but
+ * `overlaps` then reads 0 because the map is already resolved.
  */
 err_t boot_info_finalize(struct boot_info *bi);
 
