@@ -74,7 +74,7 @@ err_t fdt_blob_check(const void *blob, size_t avail, struct fdt_report *rep);
  * fdt_boot_info_fill - add the blob's memory map, reservations and command
  * line to `bi` (see the file comment); `blob_pa` is where the blob lies in
  * physical memory (reserved as BOOT_RESERVE_DTB), `loader_name` is set
- * from /chosen u-boot,version when present.
+ * to "U-Boot <version>" from /chosen u-boot,version when present.
  * Errors: those of fdt_blob_check; CAIRN_ERR_CORRUPT (BAD_CELLS,
  * BAD_PROPERTY), CAIRN_ERR_RANGE (ABSURD_SIZE), CAIRN_ERR_EXIST
  * (MEMORY_OVERLAP), CAIRN_ERR_LIMIT (TOO_BIG), CAIRN_ERR_NOMEM (NO_MEMORY).

@@ -18,6 +18,7 @@
  * is a way to corrupt memory), tables not overflowing. Only then is `bi`
  * written, so a bad blob leaves it untouched.
  */
+#include <kernel/fmt.h>
 #include <kernel/string.h>
 
 #include "internal.h"
@@ -282,7 +283,7 @@ err_t fdt_boot_info_fill(const void *blob, size_t avail, paddr_t blob_pa, struct
 	if (p.bootargs)
 		(void)boot_info_set_cmdline(bi, p.bootargs, p.bootargs_len);
 	if (p.loader_name)
-		kstrlcpy(bi->loader_name, p.loader_name, sizeof(bi->loader_name));
+		ksnprintf(bi->loader_name, sizeof(bi->loader_name), "U-Boot %s", p.loader_name);
 	bi->dtb_paddr = blob_pa;
 	bi->dtb_size = fdt_totalsize(blob);
 	return CAIRN_OK;
