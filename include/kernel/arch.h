@@ -80,6 +80,64 @@ noreturn void arch_halt(void);
  */
 void arch_panic_hook(const char *file, int line, const char *reason);
 
+/* ---- memory management unit ------------------------------------------- */
+
+/*
+ * Where the portable memory manager (src/mm/) may put things on this
+ * machine. The kernels return the canonical layout (include/kernel/layout.h);
+ * the hosted shim returns host addresses it reserved, since a Linux process
+ * cannot use the upper half.
+ */
+struct arch_mm_layout {
+	uintptr_t direct_offset;   /* virt = phys + direct_offset for RAM */
+	paddr_t early_limit;       /* physical memory below this is reachable
+				      before the final page tables (early map) */
+	vaddr_t objects_base;      /* the mapped-objects region */
+	uint64_t objects_size;
+	vaddr_t stacks_base;       /* the thread-stacks region */
+	uint64_t stacks_size;
+	bool map_image;            /* map the kernel image (W^X) in the final tables */
+	bool no_exec_bit;          /* the CPU cannot forbid execution (x86 without NX) */
+	paddr_t boot_tables;       /* the boot-time page tables, free once the final */
+	uint64_t boot_tables_size; /* tables are active (0: nothing to hand back) */
+};
+
+/* arch_mm_layout - fill `out`. Boot CPU, early; any time after. */
+void arch_mm_layout(struct arch_mm_layout *out);
+
+/*
+ * arch_pagetable_activate - install the table whose root is at `root`
+ * (x86_64: CR3; AArch64: TTBR1_EL1 with DSB/ISB) and invalidate every
+ * translation cached for the previous one. Boot CPU, interrupts off.
+ */
+void arch_pagetable_activate(paddr_t root);
+
+/*
+ * arch_pagetable_sync - entries for [va, va + size) went from invalid to
+ * valid in the active table: make them visible to the table walker before
+ * the next access (x86_64: nothing; AArch64: DSB ISHST; ISB). Any context.
+ */
+void arch_pagetable_sync(vaddr_t va, size_t size);
+
+/*
+ * arch_tlb_flush_page - a valid entry mapping `va` in the active table was
+ * changed or removed: drop every cached translation (TLB and walk caches)
+ * of `va` and wait until that is complete (x86_64: INVLPG; AArch64:
+ * DSB ISHST; TLBI VAAE1IS; DSB ISH; ISB). Any context.
+ */
+void arch_tlb_flush_page(vaddr_t va);
+
+/* arch_tlb_flush_all - drop every cached translation. Any context. */
+void arch_tlb_flush_all(void);
+
+/*
+ * arch_stack_call - run fn(arg) on the stack whose top (highest address,
+ * 16-byte aligned) is `stack_top`, and return to the caller's stack when
+ * fn returns. For selftests and the first thread; the scheduler brings
+ * real context switches. Thread context, interrupts as they are.
+ */
+void arch_stack_call(void *stack_top, void (*fn)(void *), void *arg);
+
 /* ---- machine (platform) services -------------------------------------- */
 
 /*

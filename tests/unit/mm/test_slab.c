@@ -1,0 +1,364 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Slab caches over fake physical memory: layout and alignment, reuse,
+ * empty-slab policy, clean failure, the debug-mode reports (double free,
+ * use after free, red-zone overruns, invalid frees) with the cache, the
+ * object and the caller named, fault injection at every point, and a random
+ * property test over every size.
+ */
+#include <string.h>
+
+#include "cairn_test.h"
+#include "mm_fixture.h"
+
+#include <kernel/mm/slab.h>
+
+static struct buddy b;
+static struct slab_cache c;
+
+static int setup(void **state)
+{
+	(void)state;
+	mm_fault_fail_after(MM_FAULT_PAGES, -1);
+	mm_fault_fail_after(MM_FAULT_SLAB, -1);
+	mm_fix_buddy(&b, MiB(8));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	mm_fix_capture_stop();
+	mm_fix_release();
+	return 0;
+}
+
+static void test_slab_objects_are_distinct_aligned_and_reused(void **state)
+{
+	void *p[100];
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "obj48", 48, 16, SLAB_F_NODEBUG, &b), CAIRN_OK);
+	for (int i = 0; i < 100; i++) {
+		p[i] = slab_cache_alloc(&c);
+		assert_non_null(p[i]);
+		assert_true(IS_ALIGNED((uintptr_t)p[i], 16));
+		assert_ptr_equal(slab_cache_find(&b, p[i]), &c);
+		memset(p[i], i, 48);
+		for (int j = 0; j < i; j++)
+			assert_true((char *)p[j] + 48 <= (char *)p[i] || (char *)p[i] + 48 <= (char *)p[j]);
+	}
+	for (int i = 0; i < 100; i++)
+		for (int k = 0; k < 48; k++)
+			assert_int_equal(((uint8_t *)p[i])[k], (uint8_t)i);
+	slab_cache_free(&c, p[42]);
+	assert_ptr_equal(slab_cache_alloc(&c), p[42]); /* LIFO reuse: cache-warm */
+	assert_int_equal(c.stats.in_use, 100);
+	assert_int_equal(slab_cache_check(&c), CAIRN_OK);
+	for (int i = 0; i < 100; i++)
+		slab_cache_free(&c, p[i]);
+	assert_int_equal(c.stats.in_use, 0);
+	assert_int_equal(slab_cache_check(&c), CAIRN_OK);
+	slab_cache_destroy(&c);
+	assert_int_equal(b.owned[PHYS_OWNER_SLAB], 0);
+	assert_int_equal(buddy_check(&b), CAIRN_OK);
+}
+
+static void test_slab_keeps_one_empty_slab_and_returns_the_rest(void **state)
+{
+	void *p[64];
+	uint64_t free_pages = buddy_pages_free(&b);
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "page", 2048, 0, SLAB_F_NODEBUG, &b), CAIRN_OK);
+	assert_true(c.objs_per_slab >= 8);
+	for (int i = 0; i < 64; i++)
+		assert_non_null(p[i] = slab_cache_alloc(&c));
+	assert_true(c.full.count >= 2);
+	for (int i = 0; i < 64; i++)
+		slab_cache_free(&c, p[i]);
+	assert_int_equal(c.empty.count, 1);
+	assert_int_equal(c.partial.count + c.full.count, 0);
+	assert_int_equal(buddy_pages_free(&b), free_pages - (1u << c.order));
+	slab_cache_shrink(&c);
+	assert_int_equal(buddy_pages_free(&b), free_pages);
+	slab_cache_destroy(&c);
+}
+
+static void test_slab_init_rejects_bad_parameters(void **state)
+{
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "x", 0, 8, 0, &b), CAIRN_ERR_INVAL);
+	assert_int_equal(slab_cache_init(&c, "x", SLAB_OBJ_MAX + 1, 8, 0, &b), CAIRN_ERR_INVAL);
+	assert_int_equal(slab_cache_init(&c, "x", 32, 24, 0, &b), CAIRN_ERR_INVAL);
+	assert_int_equal(slab_cache_init(&c, "x", 32, 8, 1u << 7, &b), CAIRN_ERR_INVAL);
+	assert_int_equal(slab_cache_init(&c, "x", 32, 8, 0, NULL), CAIRN_ERR_INVAL);
+}
+
+static void test_slab_alloc_fails_cleanly_when_pages_run_out(void **state)
+{
+	enum { MAX = 8192 };
+	static void *p[MAX];
+	uint64_t free_pages = buddy_pages_free(&b);
+	size_t n = 0;
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "big", 4096, 0, SLAB_F_NODEBUG, &b), CAIRN_OK);
+	while (n < MAX && (p[n] = slab_cache_alloc(&c)) != NULL)
+		n++;
+	assert_true(n < MAX);
+	assert_null(slab_cache_alloc(&c));
+	assert_true(c.stats.failures >= 2);
+	while (n)
+		slab_cache_free(&c, p[--n]);
+	slab_cache_destroy(&c);
+	assert_int_equal(buddy_pages_free(&b), free_pages);
+	assert_int_equal(buddy_check(&b), CAIRN_OK);
+}
+
+static void test_slab_debug_double_free_names_cache_object_and_callers(void **state)
+{
+	char obj[32];
+	void *p;
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "files", 100, 0, SLAB_F_DEBUG, &b), CAIRN_OK);
+	p = slab_cache_alloc(&c);
+	assert_non_null(p);
+	slab_cache_free(&c, p);
+	mm_fix_capture_start();
+	expect_assert_failure(slab_cache_free(&c, p));
+	snprintf(obj, sizeof(obj), "%p", p);
+	assert_non_null(strstr(mm_fix_captured(), "slab files: double free of object"));
+	assert_non_null(strstr(mm_fix_captured(), obj));
+	assert_non_null(strstr(mm_fix_captured(), "allocated by 0x"));
+	assert_non_null(strstr(mm_fix_captured(), "first freed by 0x"));
+}
+
+static void test_slab_debug_catches_a_write_after_free_at_the_next_allocation(void **state)
+{
+	uint8_t *p;
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "uaf", 64, 0, SLAB_F_DEBUG, &b), CAIRN_OK);
+	p = slab_cache_alloc(&c);
+	slab_cache_free(&c, p);
+	p[10] = 1; /* the bug */
+	assert_int_equal(slab_cache_check(&c), CAIRN_ERR_CORRUPT);
+	mm_fix_capture_start();
+	expect_assert_failure(slab_cache_alloc(&c));
+	assert_non_null(strstr(mm_fix_captured(), "slab uaf: use after free"));
+	assert_non_null(strstr(mm_fix_captured(), "byte +10 is 0x1"));
+}
+
+static void test_slab_debug_catches_red_zone_overruns_on_both_sides(void **state)
+{
+	uint8_t *p, *q;
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "rz", 40, 0, SLAB_F_DEBUG, &b), CAIRN_OK);
+	p = slab_cache_alloc(&c);
+	q = slab_cache_alloc(&c);
+	p[40] = 0; /* one past the end */
+	mm_fix_capture_start();
+	expect_assert_failure(slab_cache_free(&c, p));
+	assert_non_null(strstr(mm_fix_captured(), "red zone after object"));
+	assert_non_null(strstr(mm_fix_captured(), "byte +40"));
+	q[-1] = 0; /* one before the start */
+	expect_assert_failure(slab_cache_free(&c, q));
+	assert_non_null(strstr(mm_fix_captured(), "red zone before object"));
+}
+
+static void test_slab_debug_rejects_frees_of_foreign_or_inner_pointers(void **state)
+{
+	static struct slab_cache other;
+	uint8_t *p, *q;
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "mine", 64, 0, SLAB_F_DEBUG, &b), CAIRN_OK);
+	assert_int_equal(slab_cache_init(&other, "theirs", 64, 0, SLAB_F_DEBUG, &b), CAIRN_OK);
+	p = slab_cache_alloc(&c);
+	q = slab_cache_alloc(&other);
+	mm_fix_capture_start();
+	expect_assert_failure(slab_cache_free(&c, p + 8));
+	assert_non_null(strstr(mm_fix_captured(), "not the start of an object"));
+	expect_assert_failure(slab_cache_free(&c, q));
+	assert_non_null(strstr(mm_fix_captured(), "belongs to cache theirs"));
+}
+
+static void test_slab_debug_poisons_fresh_and_freed_objects(void **state)
+{
+	uint8_t *p;
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "poison", 24, 0, SLAB_F_DEBUG, &b), CAIRN_OK);
+	p = slab_cache_alloc(&c);
+	for (int i = 0; i < 24; i++)
+		assert_int_equal(p[i], SLAB_POISON_ALLOC);
+	slab_cache_free(&c, p);
+	for (int i = 0; i < 24; i++)
+		assert_int_equal(p[i], SLAB_POISON_FREE);
+	p = slab_cache_zalloc(&c);
+	for (int i = 0; i < 24; i++)
+		assert_int_equal(p[i], 0);
+	slab_cache_free(&c, p);
+	assert_int_equal(slab_cache_check(&c), CAIRN_OK);
+}
+
+static void test_slab_destroy_with_live_objects_panics_as_a_leak(void **state)
+{
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "leaky", 32, 0, 0, &b), CAIRN_OK);
+	assert_non_null(slab_cache_alloc(&c));
+	mm_fix_capture_start();
+	expect_assert_failure(slab_cache_destroy(&c));
+	assert_non_null(strstr(mm_fix_captured(), "slab leaky: destroyed with 1 objects"));
+}
+
+/* Fault injection at both sites, at every N a scenario reaches. */
+static err_t scenario(struct slab_cache *cc, void **held, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		held[i] = slab_cache_alloc(cc);
+		if (!held[i]) {
+			while (i--)
+				slab_cache_free(cc, held[i]);
+			return CAIRN_ERR_NOMEM;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		slab_cache_free(cc, held[i]);
+	return CAIRN_OK;
+}
+
+static void test_slab_injected_failure_at_every_point_leaks_nothing(void **state)
+{
+	void *held[40];
+	uint64_t free_pages = buddy_pages_free(&b);
+
+	(void)state;
+	for (int site = MM_FAULT_PAGES; site <= MM_FAULT_SLAB; site++) {
+		int64_t n;
+
+		assert_int_equal(slab_cache_init(&c, "fi", 512, 0, 0, &b), CAIRN_OK);
+		for (n = 0;; n++) {
+			err_t err;
+
+			mm_fault_fail_after((enum mm_fault_site)site, n);
+			err = scenario(&c, held, 40);
+			mm_fault_fail_after((enum mm_fault_site)site, -1);
+			assert_int_equal(c.stats.in_use, 0);
+			assert_int_equal(slab_cache_check(&c), CAIRN_OK);
+			if (err == CAIRN_OK)
+				break;
+			assert_int_equal(err, CAIRN_ERR_NOMEM);
+		}
+		assert_true(n > 0);
+		slab_cache_destroy(&c);
+		assert_int_equal(buddy_pages_free(&b), free_pages);
+		assert_int_equal(buddy_check(&b), CAIRN_OK);
+	}
+}
+
+/* Random allocation and free across caches of every size 16..8192 (debug
+ * on and off); each object carries a pattern checked before it is freed;
+ * invariants after every step. */
+static void test_slab_random_operations_over_every_size_keep_invariants(void **state)
+{
+	static const size_t sizes[] = { 16, 24, 32, 64, 96, 128, 192, 256, 512, 1000,
+					1024, 2048, 4096, 8192 };
+	static struct slab_cache caches[2][ARRAY_SIZE(sizes)];
+	enum { MAXHELD = 400 };
+	struct { uint8_t *p; size_t size; uint8_t pat; struct slab_cache *cc; } held[MAXHELD];
+	unsigned long seed = cairn_test_seed("slab_random");
+	uint64_t free_pages = buddy_pages_free(&b);
+	size_t nheld = 0;
+
+	(void)state;
+	srand((unsigned)seed);
+	for (size_t d = 0; d < 2; d++)
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+			assert_int_equal(slab_cache_init(&caches[d][i], "rnd", sizes[i], 0,
+							 d ? SLAB_F_DEBUG : SLAB_F_NODEBUG, &b),
+					 CAIRN_OK);
+	for (int step = 0; step < 6000; step++) {
+		if (nheld < MAXHELD && (nheld == 0 || rand() % 2)) {
+			size_t i = (size_t)rand() % ARRAY_SIZE(sizes);
+			struct slab_cache *cc = &caches[rand() % 2][i];
+			uint8_t *p = slab_cache_alloc(cc);
+
+			if (!p)
+				continue; /* out of fake memory: fine, it failed cleanly */
+			for (size_t j = 0; j < nheld; j++)
+				assert_true(p + sizes[i] <= held[j].p || held[j].p + held[j].size <= p);
+			held[nheld].p = p;
+			held[nheld].size = sizes[i];
+			held[nheld].pat = (uint8_t)rand();
+			held[nheld].cc = cc;
+			memset(p, held[nheld].pat, sizes[i]);
+			nheld++;
+		} else {
+			size_t j = (size_t)rand() % nheld;
+
+			for (size_t k = 0; k < held[j].size; k++)
+				if (held[j].p[k] != held[j].pat)
+					fail_msg("object %p byte %zu changed (seed %lu)", (void *)held[j].p,
+						 k, seed);
+			slab_cache_free(held[j].cc, held[j].p);
+			held[j] = held[--nheld];
+		}
+		if (step % 50 == 0) {
+			for (size_t d = 0; d < 2; d++)
+				for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+					assert_int_equal(slab_cache_check(&caches[d][i]), CAIRN_OK);
+			assert_int_equal(buddy_check(&b), CAIRN_OK);
+		}
+	}
+	while (nheld--)
+		slab_cache_free(held[nheld].cc, held[nheld].p);
+	for (size_t d = 0; d < 2; d++)
+		for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+			slab_cache_destroy(&caches[d][i]);
+	assert_int_equal(buddy_pages_free(&b), free_pages);
+	assert_int_equal(buddy_check(&b), CAIRN_OK);
+}
+
+static void test_slab_stats_name_each_cache(void **state)
+{
+	void *p;
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "stats-cache", 64, 0, 0, &b), CAIRN_OK);
+	p = slab_cache_alloc(&c);
+	mm_fix_capture_start();
+	slab_stats_log();
+	assert_non_null(strstr(mm_fix_captured(), "stats-cache"));
+	assert_non_null(strstr(mm_fix_captured(), "1 in use (peak 1)"));
+	mm_fix_capture_stop();
+	slab_cache_free(&c, p);
+	slab_cache_destroy(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+		T(test_slab_objects_are_distinct_aligned_and_reused),
+		T(test_slab_keeps_one_empty_slab_and_returns_the_rest),
+		T(test_slab_init_rejects_bad_parameters),
+		T(test_slab_alloc_fails_cleanly_when_pages_run_out),
+		T(test_slab_debug_double_free_names_cache_object_and_callers),
+		T(test_slab_debug_catches_a_write_after_free_at_the_next_allocation),
+		T(test_slab_debug_catches_red_zone_overruns_on_both_sides),
+		T(test_slab_debug_rejects_frees_of_foreign_or_inner_pointers),
+		T(test_slab_debug_poisons_fresh_and_freed_objects),
+		T(test_slab_destroy_with_live_objects_panics_as_a_leak),
+		T(test_slab_injected_failure_at_every_point_leaks_nothing),
+		T(test_slab_random_operations_over_every_size_keep_invariants),
+		T(test_slab_stats_name_each_cache),
+#undef T
+	};
+
+	cairn_test_setup();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
