@@ -10,6 +10,9 @@
 #include <kernel/string.h>
 
 #if CONFIG_SELFTEST
+extern const struct selftest __start_cairn_selftest[] __attribute__((weak));
+extern const struct selftest __stop_cairn_selftest[] __attribute__((weak));
+
 static volatile int zero;
 
 static void selftest_panic(void)
@@ -60,6 +63,21 @@ void selftest_run_requested(void)
 			PANIC("selftest %s returned: the failure it provokes did not happen",
 			      name);
 		}
+	}
+	for (const struct selftest *t = __start_cairn_selftest; t < __stop_cairn_selftest; t++) {
+		err_t err;
+
+		if (strcmp(name, t->name) != 0)
+			continue;
+		LOG_INFO("selftest: running %s", name);
+		err = t->fn();
+		if (!t->passes)
+			PANIC("selftest %s returned: the failure it provokes did not happen", name);
+		if (err)
+			PANIC("selftest %s failed: %s (%s)", name, cairn_err_name(err),
+			      cairn_err_describe(err));
+		LOG_INFO("selftest: %s passed", name);
+		return;
 	}
 	LOG_WARN("selftest: unknown selftest '%s' ignored", name);
 #else

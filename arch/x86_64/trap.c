@@ -13,6 +13,7 @@
 #include <kernel/assert.h>
 #include <kernel/fmt.h>
 #include <kernel/layout.h>
+#include <kernel/mm/vm.h>
 
 #include <arch/x86.h>
 
@@ -119,6 +120,7 @@ void x86_trap(struct arch_frame *f)
 {
 	uint64_t v = f->vector;
 	const char *stack = x86_ist_stack_name(f->rsp);
+	char where[128];
 
 	kprintf("\nexception: %s (vector %llu) error code %#llx\n", names[v & 31],
 		(unsigned long long)v, (unsigned long long)f->error);
@@ -126,7 +128,7 @@ void x86_trap(struct arch_frame *f)
 		uint64_t addr = read_cr2();
 
 		kprintf("  page fault at %#018llx (%s): %s %s in %s mode%s%s\n",
-			(unsigned long long)addr, layout_region_name(addr),
+			(unsigned long long)addr, vm_address_describe(addr, where, sizeof(where)),
 			(f->error & 1) ? "protection violation on" : "non-present page on",
 			(f->error & 16) ? "instruction fetch" : (f->error & 2) ? "write" : "read",
 			(f->error & 4) ? "user" : "kernel",
@@ -137,6 +139,9 @@ void x86_trap(struct arch_frame *f)
 			(f->error & 2) ? "IDT" : (f->error & 4) ? "LDT" : "GDT",
 			(unsigned long long)(f->error >> 3));
 	}
+	if (v == 8) /* a fault while delivering a #PF (e.g. a blown stack) leaves CR2 */
+		kprintf("  cr2 %#018llx (%s)\n", (unsigned long long)read_cr2(),
+			vm_address_describe(read_cr2(), where, sizeof(where)));
 	if (stack)
 		kprintf("  running on the %s stack\n", stack);
 	panic_at(f, __FILE__, __LINE__, "unhandled CPU exception %s at rip %#llx",

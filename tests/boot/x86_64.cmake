@@ -37,3 +37,4 @@ add_test(NAME "${CAIRN_TARGET}/boot.harness"
   COMMAND "${CAIRN_PYTHON}" "${CAIRN_SRC}/tests/boot/harness_test.py"
           --arch x86_64 --build "${CMAKE_BINARY_DIR}" --boot pvh)
 set_tests_properties("${CAIRN_TARGET}/boot.harness" PROPERTIES TIMEOUT 300)
+include("${CMAKE_CURRENT_LIST_DIR}/x86_64_mm.cmake")
