@@ -53,7 +53,7 @@ static err_t choose_geometry(struct blockdev *bd, const struct cfs_mkfs_opts *o,
 		if (err != CAIRN_ERR_RANGE || sb->journal_blocks > sb->block_count / 2)
 			return err;
 		/* Too small for one truncate-to-zero: grow it. */
-		sb->journal_blocks += sb->journal_blocks / 2;
+		sb->journal_blocks += 16;
 	}
 }
 

@@ -13,8 +13,8 @@
  * standard CRC-32C value ("123456789" -> 0xE3069283). A seed other than 0
  * chains a previous result, so crc32c(crc32c(0, a), b) == crc32c(0, a || b).
  *
- * Portable slicing-by-8 tables, built at compile time. Context: any; no
- * allocation, no locks.
+ * The x86_64 crc32 instruction when the CPU has it, else portable
+ * slicing-by-8 tables. Context: any; no allocation, no locks.
  */
 #ifndef KERNEL_CRC32C_H
 #define KERNEL_CRC32C_H
