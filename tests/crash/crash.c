@@ -838,5 +838,12 @@ int main(int argc, char **argv)
 	}
 	printf("power-loss points exercised: %llu (%s, %llu failures)\n",
 	       (unsigned long long)c->points, c->workload, (unsigned long long)c->failures);
+	ev_clear(c);
+	free(c->ev);
+	model_free(&c->m);
+	free(c->img);
+	free(base);
+	crashdev_destroy(&c->dev);
+	crashdev_destroy(&c->vdev);
 	return c->failures ? 1 : 0;
 }
