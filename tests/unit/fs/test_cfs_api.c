@@ -267,6 +267,37 @@ static void test_cfs_full_disk_gives_nospc_and_stays_usable(void **state)
 	check("/after", "ok", 2);
 }
 
+static void test_cfs_files_reach_past_several_gib(void **state)
+{
+	const uint64_t off = 5ull << 30; /* triple-indirect territory at 1 KiB */
+	struct cfs_file *f;
+	struct cfs_stat st;
+	char buf[3000];
+	size_t done;
+
+	(void)state;
+	assert_int_equal(cfs_create(fs, "/huge", &f), CAIRN_OK);
+	assert_int_equal(cfs_write(f, off, "tail", 4, &done), CAIRN_OK);
+	assert_int_equal(cfs_write(f, 1ull << 30, "mid", 3, &done), CAIRN_OK);
+	cfs_close(f);
+	remount();
+	assert_int_equal(cfs_stat(fs, "/huge", &st), CAIRN_OK);
+	assert_int_equal(st.size, off + 4);
+	assert_true(st.blocks >= 6); /* two data blocks and their indirect paths */
+	assert_int_equal(cfs_open(fs, "/huge", CFS_O_READ | CFS_O_WRITE, &f), CAIRN_OK);
+	assert_int_equal(cfs_read(f, off - 1000, buf, sizeof(buf), &done), CAIRN_OK);
+	assert_int_equal(done, 1004);
+	assert_memory_equal(buf + 1000, "tail", 4);
+	assert_int_equal(buf[0], 0);
+	assert_int_equal(cfs_read(f, 1ull << 30, buf, 3, &done), CAIRN_OK);
+	assert_memory_equal(buf, "mid", 3);
+	assert_int_equal(cfs_write(f, 1ull << 50, "x", 1, &done), CAIRN_ERR_FBIG);
+	assert_int_equal(cfs_truncate(f, 0), CAIRN_OK);
+	assert_int_equal(cfs_fstat(f, &st), CAIRN_OK);
+	assert_int_equal(st.blocks, 0);
+	cfs_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -277,6 +308,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cfs_symlinks_store_short_and_long_targets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cfs_readdir_lists_every_entry_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cfs_full_disk_gives_nospc_and_stays_usable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cfs_files_reach_past_several_gib, setup, teardown),
 	};
 
 	cairn_test_setup();
