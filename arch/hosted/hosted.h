@@ -64,6 +64,10 @@ void hosted_alloc_fail_after(int64_t n);
 uint64_t hosted_alloc_count(void);
 uint64_t hosted_alloc_injected_failures(void);
 
+/* hosted_crc32c_insn_enable - let arch_crc32c_update use the host CPU's
+ * CRC32C instruction (the default) or not, so both paths can be tested. */
+void hosted_crc32c_insn_enable(bool on);
+
 /* The fake physical memory the hosted program boots with. */
 struct boot_info;
 err_t hosted_boot_info_build(struct boot_info *bi, size_t arena_bytes,

@@ -45,6 +45,16 @@ uint64_t arch_cycles(void);
 /* arch_cpu_relax - a spin-wait hint (pause, yield). Any context. */
 void arch_cpu_relax(void);
 
+/* ---- checksums ----------------------------------------------------------- */
+
+/*
+ * arch_crc32c_update - feed bytes into a running (pre-inverted) CRC32C with
+ * the CPU's CRC32C instructions, if it has them. Returns how many bytes of
+ * `buf` it consumed: `len` when the CPU has the instructions, 0 when it has
+ * not (the caller, src/klib/crc32c.c, then uses its tables). Any context.
+ */
+size_t arch_crc32c_update(uint32_t *crc, const void *buf, size_t len);
+
 /* ---- interrupts ------------------------------------------------------- */
 
 /*

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * CRC32C (see include/kernel/crc32c.h): the CPU's instruction where there
- * is one (x86_64 SSE4.2), else slicing-by-8.
+ * CRC32C (see include/kernel/crc32c.h): the CPU's instruction where the
+ * arch offers one (arch_crc32c_update: SSE4.2 crc32 on x86_64, the CRC32C
+ * instructions on AArch64), else slicing-by-8.
  *
  * crc_table[0] is the classic byte-at-a-time table of the reflected
  * Castagnoli polynomial 0x82F63B78; crc_table[k][i] is the CRC of byte i
@@ -15,6 +16,7 @@
  * Context: any. Reads `buf` bytewise or with unaligned-safe 8-byte loads
  * (memcpy), so any alignment is fine.
  */
+#include <kernel/arch.h>
 #include <kernel/crc32c.h>
 #include <kernel/string.h>
 
@@ -381,62 +383,14 @@ static const uint32_t crc_table[8][256] = {
 	},
 };
 
-#if defined(__x86_64__)
-#include <cpuid.h>
-
-/*
- * x86_64 has a CRC32C instruction (SSE4.2's crc32, which uses general
- * registers only, so it is fine under -mgeneral-regs-only in the kernel).
- * It is used when CPUID says it exists; the answer is cached. This is the
- * one place portable code looks at the CPU directly: cpuid and crc32 are
- * unprivileged and side-effect free, and the table path is identical in
- * result (tests/unit/fs/test_crc32c.c checks whichever path runs against a
- * bit-at-a-time reference).
- */
-__attribute__((target("crc32"))) static uint32_t crc_insn(uint32_t crc, const uint8_t *p,
-							   size_t len)
-{
-	uint64_t c = crc;
-
-	while (len && ((uintptr_t)p & 7)) {
-		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
-		len--;
-	}
-	while (len >= 8) {
-		uint64_t w;
-
-		memcpy(&w, p, 8);
-		c = __builtin_ia32_crc32di(c, w);
-		p += 8;
-		len -= 8;
-	}
-	while (len--)
-		c = __builtin_ia32_crc32qi((uint32_t)c, *p++);
-	return (uint32_t)c;
-}
-
-static int have_insn; /* 0: not asked yet, 1: yes, -1: no */
-
-static bool crc_insn_available(void)
-{
-	if (!have_insn) {
-		unsigned a, b, c, d;
-
-		have_insn = (__get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_2)) ? 1 : -1;
-	}
-	return have_insn > 0;
-}
-#endif
-
 static uint32_t crc_tables(uint32_t crc, const uint8_t *p, size_t len);
 
 uint32_t crc32c_update(uint32_t crc, const void *buf, size_t len)
 {
-#if defined(__x86_64__)
-	if (crc_insn_available())
-		return crc_insn(crc, buf, len);
-#endif
-	return crc_tables(crc, buf, len);
+	/* The CPU's instruction where the arch has one; the tables otherwise. */
+	size_t done = arch_crc32c_update(&crc, buf, len);
+
+	return crc_tables(crc, (const uint8_t *)buf + done, len - done);
 }
 
 static uint32_t crc_tables(uint32_t crc, const uint8_t *p, size_t len)

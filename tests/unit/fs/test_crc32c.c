@@ -2,7 +2,9 @@
 /*
  * CRC32C against the standard check values (RFC 3720 appendix B.4, the
  * "123456789" check) and against a bit-at-a-time reference over random
- * buffers of every length and alignment up to 300 bytes.
+ * buffers of every length and alignment up to 300 bytes. Every test runs
+ * twice: with the CPU's CRC32C instruction (when the host has one) and with
+ * the portable tables (hosted_crc32c_insn_enable(false)).
  */
 #include <string.h>
 
@@ -65,6 +67,20 @@ static void test_crc32c_chains_across_pieces(void **state)
 	assert_int_equal(crc32c_final(crc32c_update(CRC32C_INIT, s, n)), crc32c(0, s, n));
 }
 
+static int use_instruction(void **state)
+{
+	(void)state;
+	hosted_crc32c_insn_enable(true);
+	return 0;
+}
+
+static int use_tables(void **state)
+{
+	(void)state;
+	hosted_crc32c_insn_enable(false);
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -74,5 +90,6 @@ int main(void)
 	};
 
 	cairn_test_setup();
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests_name("crc32c_instruction", tests, use_instruction, NULL) |
+	       cmocka_run_group_tests_name("crc32c_tables", tests, use_tables, NULL);
 }
