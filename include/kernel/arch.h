@@ -65,6 +65,85 @@ size_t arch_crc32c_update(uint32_t *crc, const void *buf, size_t len);
 unsigned long arch_irq_save(void);
 void arch_irq_restore(unsigned long token);
 
+/*
+ * arch_irq_enable / arch_irq_disable - set this CPU's interrupt mask.
+ * Thread context (enable only once the interrupt controller is set up).
+ */
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+
+/* arch_irq_enabled - true if interrupts are enabled on this CPU. Any context. */
+bool arch_irq_enabled(void);
+
+/*
+ * arch_idle_wait - enable interrupts and wait for one, atomically (x86_64:
+ * sti; hlt. AArch64: wfi with the mask dropped), then return with
+ * interrupts disabled again. For the idle loop: no wake-up between the
+ * check for work and the wait can be lost. Called with interrupts disabled.
+ * Hosted: advances virtual time to the next armed deadline and delivers it.
+ */
+void arch_idle_wait(void);
+
+/*
+ * Interrupt entry: each arch's trap code calls irq_dispatch(line) (declared
+ * in include/kernel/irq.h) with interrupts disabled for every device
+ * interrupt, after identifying the line through the interrupt controller
+ * driver. Handlers never block.
+ */
+
+/* ---- one-shot timer ----------------------------------------------------- */
+
+/*
+ * arch_timer_set_deadline - raise the timer interrupt once arch_clock_ns()
+ * reaches `deadline_ns` (x86_64: TSC-deadline or the local APIC timer in
+ * one-shot mode; AArch64: the EL1 virtual timer). A deadline already past
+ * fires as soon as possible; UINT64_MAX disarms. Replaces any earlier
+ * deadline. The interrupt arrives through irq_dispatch() on the line the
+ * timer driver attached to. Interrupts disabled.
+ */
+void arch_timer_set_deadline(uint64_t deadline_ns);
+
+/* arch_timer_resolution_ns - the granularity of deadlines, for docs and
+ * tests: the time one tick of the underlying counter takes, rounded up. */
+uint64_t arch_timer_resolution_ns(void);
+
+/* ---- execution contexts ------------------------------------------------ */
+
+/*
+ * A thread's CPU context is its saved stack pointer: arch_context_switch()
+ * pushes the callee-saved registers (and the return address) on the
+ * current stack, stores the stack pointer into *from_sp, loads to_sp and
+ * pops the other thread's registers. Nothing else is needed because every
+ * switch happens at a call boundary (interrupts switch only on their way
+ * out, through the same function).
+ */
+
+/*
+ * arch_context_init - prepare the stack whose top is `stack_top` (16-byte
+ * aligned) so that the first switch to the returned stack pointer calls
+ * entry(arg) with interrupts enabled. entry must never return. Any context.
+ */
+uintptr_t arch_context_init(void *stack_top, void (*entry)(void *), void *arg);
+
+/*
+ * arch_context_switch - save the running context into *from_sp and resume
+ * the one at to_sp. Interrupts disabled; returns when something switches
+ * back to *from_sp.
+ */
+void arch_context_switch(uintptr_t *from_sp, uintptr_t to_sp);
+
+/*
+ * FP/SIMD state (docs/scheduling.md states the policy). The scheduler keeps
+ * one area of arch_fpu_state_size() bytes, aligned to 64, per thread that
+ * may use FP, saves it when switching away and restores it when switching
+ * back. Interrupt entry saves none (kernel code uses general registers
+ * only). Interrupts disabled for save/restore.
+ */
+size_t arch_fpu_state_size(void);
+void arch_fpu_state_init(void *area);
+void arch_fpu_save(void *area);
+void arch_fpu_restore(const void *area);
+
 /* ---- registers and stopping ------------------------------------------ */
 
 /* An exception frame: the registers saved on a trap. Defined by each arch. */
