@@ -5,20 +5,28 @@
 Usage: manifest.py MANIFEST OUTPUT.c
 
 Format (docs/appliances.md): one grant per line, `#` starts a comment.
-    <kind> <object> <right>[,<right>...]
-Kinds: console. Rights: read write execute map duplicate transfer.
+    <kind> <object> <right>[,<right>...] [<size>]
+Kinds: console, memory (which also takes a size: 64K, 16M, 1G, or bytes,
+a whole number of 4 KiB pages). Rights: read write execute map duplicate
+transfer.
 Any error names the file, the line and what is wrong, and fails the build.
 """
 import re
 import sys
 
-KINDS = {"console": "MANIFEST_CONSOLE"}
+KINDS = {"console": "MANIFEST_CONSOLE", "memory": "MANIFEST_MEMORY"}
 RIGHTS = {"read": "CAIRN_RIGHT_READ", "write": "CAIRN_RIGHT_WRITE",
           "execute": "CAIRN_RIGHT_EXECUTE", "map": "CAIRN_RIGHT_MAP",
           "duplicate": "CAIRN_RIGHT_DUPLICATE",
           "transfer": "CAIRN_RIGHT_TRANSFER"}
 # Rights that make sense for each kind.
-ALLOWED = {"console": {"write", "duplicate", "transfer"}}
+ALLOWED = {"console": {"write", "duplicate", "transfer"},
+           "memory": {"read", "write", "execute", "map", "duplicate",
+                      "transfer"}}
+# Kinds that take a size as a fourth word.
+SIZED = {"memory"}
+SIZE_RE = re.compile(r"^([0-9]+)([KMG]?)$")
+SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
 OBJECT_RE = re.compile(r"^[A-Za-z0-9_./-]{1,63}$")
 
 
@@ -35,10 +43,22 @@ def parse(path):
             if not line:
                 continue
             words = line.split()
-            if len(words) != 3:
-                fail(path, lineno, f"expected '<kind> <object> <rights>', got "
-                     f"{len(words)} words")
-            kind, obj, rights = words
+            kind = words[0]
+            want = 4 if kind in SIZED else 3
+            if len(words) != want:
+                form = "<kind> <object> <rights>" + (" <size>" if want == 4 else "")
+                fail(path, lineno, f"expected '{form}', got {len(words)} words")
+            obj, rights = words[1], words[2]
+            limit = 0
+            if want == 4:
+                m = SIZE_RE.match(words[3])
+                if not m:
+                    fail(path, lineno, f"size '{words[3]}' must be a number with "
+                         "an optional K, M or G")
+                limit = int(m.group(1)) * SIZE_UNITS[m.group(2)]
+                if limit == 0 or limit % 4096 or limit > (1 << 40):
+                    fail(path, lineno, f"size '{words[3]}' must be a non-zero "
+                         "multiple of 4K, at most 1024G")
             if kind not in KINDS:
                 fail(path, lineno, f"unknown kind '{kind}' (known: "
                      f"{', '.join(sorted(KINDS))})")
@@ -56,7 +76,7 @@ def parse(path):
             if (kind, obj) in seen:
                 fail(path, lineno, f"{kind} '{obj}' is granted twice")
             seen.add((kind, obj))
-            grants.append((kind, obj, names, lineno))
+            grants.append((kind, obj, names, lineno, limit))
     return grants
 
 
@@ -69,11 +89,12 @@ def main():
              "do not edit. */",
              "#include <kernel/manifest.h>", "",
              "const struct manifest_grant manifest_grants[] = {"]
-    for kind, obj, names, lineno in grants:
+    for kind, obj, names, lineno, limit in grants:
         rights = " | ".join(RIGHTS[r] for r in names)
-        lines.append(f'\t{{ {KINDS[kind]}, "{obj}", {rights}, {lineno} }},')
+        lines.append(f'\t{{ {KINDS[kind]}, "{obj}", {rights}, {lineno}, '
+                     f'{limit}ull }},')
     if not grants:
-        lines.append("\t{ 0, 0, 0, 0 },")
+        lines.append("\t{ 0, 0, 0, 0, 0 },")
     lines += ["};", f"const size_t manifest_ngrants = {len(grants)};", ""]
     text = "\n".join(lines)
     try:

@@ -10,6 +10,7 @@
 #include <kernel/kmain.h>
 #include <kernel/log.h>
 #include <kernel/manifest.h>
+#include <kernel/mm/user.h>
 #include <kernel/sys.h>
 
 int app_run(void)
@@ -19,6 +20,7 @@ int app_run(void)
 		.app_name = CONFIG_APP_NAME,
 		.cmdline = cmdline_get(),
 		.console = CAIRN_HANDLE_INVALID,
+		.memory = CAIRN_HANDLE_INVALID,
 	};
 	int status;
 
@@ -33,6 +35,15 @@ int app_run(void)
 			if (err == CAIRN_OK && start.console == CAIRN_HANDLE_INVALID)
 				start.console = h;
 			break;
+#if CONFIG_MM_VM
+		case MANIFEST_MEMORY:
+			err = sys_memory_grant(g->object, g->rights, g->limit, &h);
+			if (err == CAIRN_OK && start.memory == CAIRN_HANDLE_INVALID) {
+				start.memory = h;
+				(void)sys_memory_heap_bind(h); /* no heap without map+rw */
+			}
+			break;
+#endif
 		default:
 			err = CAIRN_ERR_NOTSUP;
 			break;
@@ -41,7 +52,8 @@ int app_run(void)
 			PANIC("manifest line %u: cannot grant '%s': %s", g->line, g->object,
 			      cairn_err_name(err));
 		LOG_INFO("app: granted %s '%s' rights %#x as handle %#x",
-			 g->kind == MANIFEST_CONSOLE ? "console" : "?", g->object, g->rights, h);
+			 g->kind == MANIFEST_CONSOLE ? "console" :
+			 g->kind == MANIFEST_MEMORY ? "memory" : "?", g->object, g->rights, h);
 	}
 
 	LOG_INFO("app: starting %s", CONFIG_APP_NAME);

@@ -14,6 +14,12 @@
 
 #include <cairn/types.h>
 
+/*
+ * The version of struct cairn_start and of the calls' contracts. Fields are
+ * only ever appended (an application built against an older header reads a
+ * prefix of the structure, which keeps its meaning), so appending does not
+ * change the version; changing the meaning of anything does.
+ */
 #define CAIRN_ABI_VERSION 1
 
 struct cairn_start {
@@ -21,6 +27,8 @@ struct cairn_start {
 	const char *app_name;        /* the directory name under apps/ */
 	const char *cmdline;         /* the kernel command line, read-only */
 	cairn_handle_t console;      /* CAIRN_HANDLE_INVALID if not granted */
+	cairn_handle_t memory;       /* the first memory grant (the heap draws
+					from it), or CAIRN_HANDLE_INVALID */
 };
 
 int cairn_main(const struct cairn_start *start);

@@ -9,6 +9,7 @@
 #include <cairn/app.h>
 #include <cairn/console.h>
 #include <cairn/error.h>
+#include <cairn/memory.h>
 #include <cairn/time.h>
 #include <cairn/types.h>
 

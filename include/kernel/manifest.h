@@ -14,6 +14,7 @@
 
 enum manifest_kind {
 	MANIFEST_CONSOLE = 1, /* object: the console's name, or "boot" */
+	MANIFEST_MEMORY = 2,  /* object: a name; limit: the budget in bytes */
 };
 
 struct manifest_grant {
@@ -21,6 +22,7 @@ struct manifest_grant {
 	const char *object; /* what is granted, by name */
 	rights_t rights;
 	unsigned line;      /* line in the manifest, for messages */
+	uint64_t limit;     /* MANIFEST_MEMORY: bytes that may be mapped */
 };
 
 extern const struct manifest_grant manifest_grants[];

@@ -60,14 +60,18 @@ struct slab_list {
 };
 
 struct slab_cache_stats {
-	uint64_t allocs, frees;  /* successful calls */
+	uint64_t allocs, frees;  /* successful calls; in use = allocs - frees */
 	uint64_t failures;       /* NULL returned */
-	uint64_t in_use, peak;   /* objects */
-	uint64_t slabs_created, slabs_destroyed;
+	uint64_t slabs_created, slabs_destroyed, slabs_peak;
 };
+
+/* Objects kept ready per cache (non-debug caches only): see slab.c. */
+#define SLAB_MAGAZINE 16
 
 struct slab_cache {
 	/* The fast path's fields first. */
+	uint32_t mag_count;
+	void *magazine[SLAB_MAGAZINE];
 	struct slab_list partial;
 	uint32_t slot_size;     /* stride between objects */
 	uint32_t obj_offset;    /* object start within a slot */
@@ -120,7 +124,14 @@ void slab_cache_free(struct slab_cache *c, void *obj);
 void *slab_cache_alloc_from(struct slab_cache *c, const void *caller);
 void slab_cache_free_from(struct slab_cache *c, void *obj, const void *caller);
 
-/* slab_cache_shrink - give empty slabs back to the page allocator. */
+/* slab_cache_in_use - objects allocated and not yet freed. */
+static inline uint64_t slab_cache_in_use(const struct slab_cache *c)
+{
+	return c->stats.allocs - c->stats.frees;
+}
+
+/* slab_cache_shrink - empty the magazine and give empty slabs back to the
+ * page allocator. */
 void slab_cache_shrink(struct slab_cache *c);
 
 /*

@@ -1,5 +1,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The memory manager (src/mm/) over fake physical memory.
-foreach(unit IN ITEMS buddy slab pagetable)
+foreach(unit IN ITEMS buddy slab pagetable vm)
   cairn_unit_test(mm ${unit} SOURCES "${CAIRN_SRC}/tests/unit/mm/mm_fixture.c")
 endforeach()
+
+# The benchmark program tests/bench/mm.sh runs (scripts/bench), built with
+# every hosted build that is not the fuzzing one.
+if(NOT CONFIG_HOSTED_FUZZ AND NOT CONFIG_HOSTED_SANITIZE)
+  add_executable(bench-mm "${CAIRN_SRC}/tests/bench/mm_bench.c")
+  target_link_libraries(bench-mm PRIVATE cairn_hosted)
+  set_target_properties(bench-mm PROPERTIES RUNTIME_OUTPUT_DIRECTORY "${CMAKE_BINARY_DIR}")
+endif()
