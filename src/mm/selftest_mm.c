@@ -7,6 +7,9 @@
  *                 stack with a call on it, W^X of the image and the direct
  *                 map read back from the live tables, every invariant
  *                 checked; returns (boot continues: a pass)
+ *   mm-app        the application's memory API on the real MMU: a grant,
+ *                 mappings with rights, W^X, the owned-range check, the
+ *                 heap; returns
  *   mm-exhaust    takes every free page, proves each allocator then fails
  *                 cleanly (buddy, slab, kmalloc, vm_map) and leaks nothing,
  *                 gives it all back and checks the counts; returns
@@ -22,7 +25,9 @@
 #include <kernel/arch.h>
 #include <kernel/layout.h>
 #include <kernel/log.h>
+#include <cairn/memory.h>
 #include <kernel/mm/slab.h>
+#include <kernel/mm/user.h>
 #include <kernel/mm/vm.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
@@ -124,6 +129,42 @@ static err_t mm_map(void)
 	return CAIRN_OK;
 }
 SELFTEST("mm-map", mm_map, true);
+
+static err_t mm_app(void)
+{
+	handle_t h;
+	uint8_t *p, *q;
+	void *v;
+
+	EXPECT(sys_memory_grant("selftest", CAIRN_RIGHT_MAP | CAIRN_RIGHT_READ |
+				CAIRN_RIGHT_WRITE | CAIRN_RIGHT_EXECUTE, MiB(2), &h) == CAIRN_OK);
+	EXPECT(cairn_mem_map(h, PAGE_SIZE, CAIRN_RIGHT_WRITE | CAIRN_RIGHT_EXECUTE, &v) ==
+	       CAIRN_ERR_INVAL);
+	EXPECT(cairn_mem_map(h, MiB(4), CAIRN_RIGHT_READ, &v) == CAIRN_ERR_LIMIT);
+	EXPECT(cairn_mem_map(h, 3 * PAGE_SIZE, CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE, &v) ==
+	       CAIRN_OK);
+	p = v;
+	p[3 * PAGE_SIZE - 1] = 1;
+	EXPECT(sys_user_range_check(p, 3 * PAGE_SIZE, CAIRN_RIGHT_WRITE) == CAIRN_OK);
+	EXPECT(sys_user_range_check(p, 3 * PAGE_SIZE + 1, 0) == CAIRN_ERR_FAULT);
+	EXPECT(sys_user_range_check(&h, sizeof(h), 0) == CAIRN_ERR_FAULT);
+	EXPECT(cairn_mem_protect(h, p, 3 * PAGE_SIZE, CAIRN_RIGHT_READ) == CAIRN_OK);
+	EXPECT(query_prot((vaddr_t)p) == 0);
+	EXPECT(sys_user_range_check(p, 1, CAIRN_RIGHT_WRITE) == CAIRN_ERR_FAULT);
+	EXPECT(cairn_mem_unmap(h, p, 3 * PAGE_SIZE) == CAIRN_OK);
+	EXPECT(pagetable_query(vm_kernel->pt, (vaddr_t)p, NULL, NULL, NULL) == CAIRN_ERR_NOENT);
+	EXPECT(sys_memory_heap_bind(h) == CAIRN_OK);
+	q = cairn_malloc(100);
+	EXPECT(q && sys_user_range_check(q, 100, CAIRN_RIGHT_WRITE) == CAIRN_OK);
+	memset(q, 0x5a, 100);
+	q = cairn_realloc(q, 200000); /* a mapping of its own */
+	EXPECT(q && q[99] == 0x5a && sys_user_range_check(q, 200000, CAIRN_RIGHT_WRITE) == CAIRN_OK);
+	EXPECT(cairn_aligned_alloc(4096, MiB(4)) == NULL); /* over budget: NULL, no crash */
+	cairn_free(q);
+	LOG_INFO("selftest: mm-app: grant, map, protect, unmap, range checks and heap as expected");
+	return CAIRN_OK;
+}
+SELFTEST("mm-app", mm_app, true);
 
 static err_t mm_exhaust(void)
 {

@@ -11,6 +11,8 @@ cairn_boot_test(mm-boot pvh 30 --require "Hello from Cairn!"
 # Positive selftests return and the appliance runs on: a pass.
 cairn_boot_test(mm-map pvh 30 --cmdline "cairn.test cairn.selftest=mm-map"
   --require "selftest: mm-map passed" --require "Hello from Cairn!")
+cairn_boot_test(mm-app pvh 30 --cmdline "cairn.test cairn.selftest=mm-app"
+  --require "selftest: mm-app passed" --require "Hello from Cairn!")
 cairn_boot_test(mm-exhaust pvh 60 --cmdline "cairn.test cairn.selftest=mm-exhaust"
   --require "failed cleanly with NOMEM" --require "all returned"
   --require "selftest: mm-exhaust passed" --require "Hello from Cairn!")
