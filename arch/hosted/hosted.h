@@ -68,6 +68,21 @@ uint64_t hosted_alloc_injected_failures(void);
  * CRC32C instruction (the default) or not, so both paths can be tested. */
 void hosted_crc32c_insn_enable(bool on);
 
+/*
+ * The simulated MMU (arch/hosted/mmu.c): counts of the arch-contract MMU
+ * calls and the addresses last flushed, so tests can check that the page
+ * table code invalidates what it must.
+ */
+struct hosted_mmu_counts {
+	uint64_t activates, syncs, flush_pages, flush_alls;
+};
+void hosted_mmu_counts(struct hosted_mmu_counts *out);
+/* The newest `max` (at most 64) addresses given to arch_tlb_flush_page,
+ * oldest first; returns how many. */
+size_t hosted_mmu_flushed(vaddr_t *out, size_t max);
+/* Forget the active table and zero the counts. */
+void hosted_mmu_reset(void);
+
 /* The fake physical memory the hosted program boots with. */
 struct boot_info;
 err_t hosted_boot_info_build(struct boot_info *bi, size_t arena_bytes,

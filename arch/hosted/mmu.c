@@ -16,7 +16,7 @@
  * code leaves the host mapping stale, as it would on hardware.
  *
  * Every call is also counted and the last flushed addresses recorded, so
- * tests can assert the right invalidations happen (tests/unit/mm/hosted_mmu.h).
+ * tests can assert the right invalidations happen (arch/hosted/hosted.h).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -34,10 +34,6 @@
 #define OBJECTS_SIZE GiB(1)
 #define STACKS_SIZE MiB(256)
 #define FLUSH_LOG 64
-
-struct hosted_mmu_counts {
-	uint64_t activates, syncs, flush_pages, flush_alls;
-};
 
 static int memfd = -1;
 static uint8_t *direct, *objects, *stacks;
@@ -180,11 +176,7 @@ void arch_tlb_flush_all(void)
 	sync_all();
 }
 
-/* ---- test interface (declared in tests/unit/mm/hosted_mmu.h) ---------------- */
-
-void hosted_mmu_counts(struct hosted_mmu_counts *out);
-size_t hosted_mmu_flushed(vaddr_t *out, size_t max);
-void hosted_mmu_reset(void);
+/* ---- test interface (declared in arch/hosted/hosted.h) --------------------- */
 
 void hosted_mmu_counts(struct hosted_mmu_counts *out)
 {

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cairn_test.h"
-#include "hosted_mmu.h"
 #include "mm_fixture.h"
 
 #include <kernel/mm/pagetable.h>

@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "cairn_test.h"
-#include "hosted_mmu.h"
 
 #include <cairn/memory.h>
 #include <kernel/arch.h>
