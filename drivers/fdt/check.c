@@ -99,11 +99,9 @@ err_t fdt_blob_check(const void *blob, size_t avail, struct fdt_report *rep)
 	}
 }
 
-static err_t one_cell(const void *blob, int off, const char *name, int dflt, int max, int *out,
-		      struct fdt_report *rep)
+static err_t one_cell(const void *blob, int off, const char *name, const void *p, int len,
+		      int dflt, int max, int *out, struct fdt_report *rep)
 {
-	int len;
-	const void *p = fdt_getprop(blob, off, name, &len);
 	uint32_t v;
 
 	if (!p) {
@@ -121,40 +119,49 @@ static err_t one_cell(const void *blob, int off, const char *name, int dflt, int
 	return CAIRN_OK;
 }
 
-err_t fdt_node_cells(const void *blob, int off, int *ac, int *sc, struct fdt_report *rep)
+err_t fdt_cells_check(const void *blob, int off, const void *ac_prop, int ac_len,
+		      const void *sc_prop, int sc_len, int *ac, int *sc, struct fdt_report *rep)
 {
-	err_t err = one_cell(blob, off, "#address-cells", 2, 3, ac, rep);
+	err_t err = one_cell(blob, off, "#address-cells", ac_prop, ac_len, 2, 3, ac, rep);
 
 	if (err)
 		return err;
-	return one_cell(blob, off, "#size-cells", 1, 2, sc, rep);
+	return one_cell(blob, off, "#size-cells", sc_prop, sc_len, 1, 2, sc, rep);
 }
 
-err_t fdt_translate(const void *blob, int bus, uint64_t *addr, uint64_t size, bool *local,
-		    struct fdt_report *rep)
+err_t fdt_node_cells(const void *blob, int off, int *ac, int *sc, struct fdt_report *rep)
+{
+	int ac_len = 0, sc_len = 0;
+	const void *ac_prop = fdt_getprop(blob, off, "#address-cells", &ac_len);
+	const void *sc_prop = fdt_getprop(blob, off, "#size-cells", &sc_len);
+
+	return fdt_cells_check(blob, off, ac_prop, ac_len, sc_prop, sc_len, ac, sc, rep);
+}
+
+err_t fdt_translate(const void *blob, const int *path, int depth, uint64_t *addr, uint64_t size,
+		    bool *local, struct fdt_report *rep)
 {
 	uint64_t a = *addr;
 
 	*local = false;
-	for (int depth = 0; bus > 0; depth++) {
-		int parent = fdt_parent_offset(blob, bus);
+	if (depth < 1 || depth > FDT_MAX_DEPTH + 1 || path[depth - 1] != 0)
+		return fdt_report_set(rep, blob, depth > 0 ? path[0] : -1,
+				      FDT_PROBLEM_BAD_STRUCTURE, CAIRN_ERR_CORRUPT,
+				      "no path to the root while translating");
+	for (int level = 0; level < depth - 1; level++) {
+		int bus = path[level], parent = path[level + 1];
 		int cac, csc, pac, psc, len, entry;
 		const uint8_t *r;
 		bool hit = false;
 		err_t err;
 
-		if (parent < 0 || depth > FDT_MAX_DEPTH)
-			return fdt_report_set(rep, blob, bus, FDT_PROBLEM_BAD_STRUCTURE,
-					      CAIRN_ERR_CORRUPT, "no parent while translating");
 		r = fdt_getprop(blob, bus, "ranges", &len);
 		if (!r) {
 			*local = true;
 			return CAIRN_OK;
 		}
-		if (len == 0) { /* identity */
-			bus = parent;
+		if (len == 0) /* identity */
 			continue;
-		}
 		err = fdt_node_cells(blob, bus, &cac, &csc, rep);
 		if (!err)
 			err = fdt_node_cells(blob, parent, &pac, &psc, rep);
@@ -183,7 +190,6 @@ err_t fdt_translate(const void *blob, int bus, uint64_t *addr, uint64_t size, bo
 			*local = true;
 			return CAIRN_OK;
 		}
-		bus = parent;
 	}
 	*addr = a;
 	return CAIRN_OK;

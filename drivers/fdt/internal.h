@@ -37,13 +37,25 @@ static inline uint64_t fdt_cells_value(const void *p, int n)
 err_t fdt_node_cells(const void *blob, int off, int *ac, int *sc, struct fdt_report *rep);
 
 /*
- * fdt_translate - translate a reg address of a child of `bus` (an offset)
- * through `bus` and its ancestors' ranges to a CPU physical address.
- * *local is set when some bus has no `ranges` (a bus-local address, e.g.
- * I2C or CPU ids); then *addr is unchanged. Errors: CAIRN_ERR_CORRUPT
- * (BAD_CELLS, BAD_PROPERTY: malformed ranges).
+ * fdt_cells_check - the same from the two properties' values, already
+ * found by the caller (NULL: absent) on node `off` (named in a report).
  */
-err_t fdt_translate(const void *blob, int bus, uint64_t *addr, uint64_t size, bool *local,
-		    struct fdt_report *rep);
+err_t fdt_cells_check(const void *blob, int off, const void *ac_prop, int ac_len,
+		      const void *sc_prop, int sc_len, int *ac, int *sc, struct fdt_report *rep);
+
+/*
+ * fdt_translate - translate a reg address of a child of bus path[0] through
+ * that bus's and its ancestors' ranges to a CPU physical address. `path`
+ * holds the offsets of the bus and each of its ancestors in turn, ending
+ * with the root (0); `depth` is their count. (The caller knows them from
+ * its own walk; libfdt's fdt_parent_offset() would rescan the blob from
+ * the start for every level.) *local is set when some bus has no `ranges`
+ * or none of its ranges covers the address (a bus-local address, e.g. I2C
+ * or CPU ids); then *addr is unchanged. Errors: CAIRN_ERR_CORRUPT
+ * (BAD_CELLS, BAD_PROPERTY: malformed ranges; BAD_STRUCTURE: a path that
+ * does not end at the root or is deeper than FDT_MAX_DEPTH).
+ */
+err_t fdt_translate(const void *blob, const int *path, int depth, uint64_t *addr, uint64_t size,
+		    bool *local, struct fdt_report *rep);
 
 #endif /* DRIVERS_FDT_INTERNAL_H */

@@ -62,12 +62,13 @@ static err_t plan_reserve(struct plan *p, const void *blob, int off, uint64_t ba
 	return CAIRN_OK;
 }
 
-/* Each (address, size) pair of node `off`'s reg, translated to the CPU. */
-static err_t for_each_reg(const void *blob, int off, struct plan *p, struct fdt_report *rep,
+/* Each (address, size) pair of node `off`'s reg (a child of `parent`),
+ * translated to the CPU. */
+static err_t for_each_reg(const void *blob, int parent, int off, struct plan *p,
+			  struct fdt_report *rep,
 			  err_t (*fn)(struct plan *, const void *, int, uint64_t, uint64_t,
 				      struct fdt_report *))
 {
-	int parent = fdt_parent_offset(blob, off);
 	int ac, sc, len;
 	const uint8_t *reg;
 	err_t err;
@@ -87,7 +88,10 @@ static err_t for_each_reg(const void *blob, int off, struct plan *p, struct fdt_
 		uint64_t base = fdt_cells_value(e, ac), size = fdt_cells_value(e + 4 * ac, sc);
 		bool local;
 
-		err = fdt_translate(blob, parent, &base, size, &local, rep);
+		/* Children of the root or of /reserved-memory (a child of the root). */
+		int path[2] = { parent, 0 };
+
+		err = fdt_translate(blob, path, parent == 0 ? 1 : 2, &base, size, &local, rep);
 		if (err)
 			return err;
 		if (local)
@@ -146,20 +150,97 @@ static bool node_okay(const void *blob, int off)
 				   strncmp(s, "ok", (size_t)len) == 0));
 }
 
-static err_t plan_memory(const void *blob, struct plan *p, struct fdt_report *rep)
+/* "chosen" names node `name` (len bytes) as libfdt's path lookup would:
+ * the whole name, or the name before a unit address ("chosen@0"). */
+static bool node_named(const char *name, int len, const char *want)
 {
-	int off;
+	int n = (int)strlen(want);
+
+	return len >= n && memcmp(name, want, (size_t)n) == 0 && (len == n || name[n] == '@');
+}
+
+/* What the walk below learns of one child of the root. */
+struct root_child {
+	int off;           /* -1: none being read */
+	bool reading;      /* its properties are still coming */
+	bool memory;       /* device_type "memory" (first such property) */
+	bool typed, rated; /* device_type / status seen (only the first counts) */
+	bool okay;
+};
+
+static err_t root_child_done(const void *blob, struct plan *p, struct root_child *c,
+			     struct fdt_report *rep)
+{
+	c->reading = false;
+	if (c->off < 0 || !c->memory || !c->okay)
+		return CAIRN_OK;
+	return for_each_reg(blob, 0, c->off, p, rep, add_ram);
+}
+
+/*
+ * The root's children: RAM from the memory nodes (device_type "memory",
+ * status okay), and where /chosen and /reserved-memory are (-1: absent),
+ * in one walk over the structure block's tags, each property read as it
+ * passes. (Path lookups and fdt_getprop() per child would each walk the
+ * blob again, re-reading node names a byte at a time: see tree.c.)
+ */
+static err_t plan_memory(const void *blob, struct plan *p, int *chosen, int *reserved,
+			 struct fdt_report *rep)
+{
+	struct root_child c = { .off = -1 };
+	int off = 0, next, depth = -1;
 	err_t err;
 
-	fdt_for_each_subnode(off, blob, 0) {
+	*chosen = *reserved = -1;
+	for (;; off = next) {
+		uint32_t tag = fdt_next_tag(blob, off, &next);
+		const char *name;
 		int len;
-		const char *type = fdt_getprop(blob, off, "device_type", &len);
 
-		if (!type || len != 7 || memcmp(type, "memory", 7) != 0 || !node_okay(blob, off))
-			continue;
-		err = for_each_reg(blob, off, p, rep, add_ram);
-		if (err)
-			return err;
+		if (next < 0)
+			return fdt_report_set(rep, blob, -1, FDT_PROBLEM_BAD_STRUCTURE,
+					      CAIRN_ERR_CORRUPT, "walking the nodes: libfdt: %s",
+					      fdt_strerror(next));
+		if (tag == FDT_END)
+			return fdt_report_set(rep, blob, -1, FDT_PROBLEM_BAD_STRUCTURE,
+					      CAIRN_ERR_CORRUPT,
+					      "the structure block ends inside a node");
+		if (tag == FDT_BEGIN_NODE) {
+			if (c.reading) {
+				err = root_child_done(blob, p, &c, rep);
+				if (err)
+					return err;
+			}
+			if (++depth != 1)
+				continue;
+			c = (struct root_child){ .off = off, .reading = true, .okay = true };
+			name = fdt_get_name(blob, off, &len);
+			if (name && *chosen < 0 && node_named(name, len, "chosen"))
+				*chosen = off;
+			if (name && *reserved < 0 && node_named(name, len, "reserved-memory"))
+				*reserved = off;
+		} else if (tag == FDT_END_NODE) {
+			if (c.reading) {
+				err = root_child_done(blob, p, &c, rep);
+				if (err)
+					return err;
+			}
+			if (--depth < 0)
+				break; /* the root's end */
+		} else if (tag == FDT_PROP && c.reading && depth == 1) {
+			const char *v = fdt_getprop_by_offset(blob, off, &name, &len);
+
+			if (!v || !name)
+				continue; /* fdt_blob_check read every property already */
+			if (!c.typed && strcmp(name, "device_type") == 0) {
+				c.typed = true;
+				c.memory = len == 7 && memcmp(v, "memory", 7) == 0;
+			} else if (!c.rated && strcmp(name, "status") == 0) {
+				c.rated = true;
+				c.okay = len >= 2 && (strncmp(v, "okay", (size_t)len) == 0 ||
+						      strncmp(v, "ok", (size_t)len) == 0);
+			}
+		}
 	}
 	if (p->nram == 0)
 		return fdt_report_set(rep, blob, -1, FDT_PROBLEM_NO_MEMORY, CAIRN_ERR_NOMEM,
@@ -167,10 +248,10 @@ static err_t plan_memory(const void *blob, struct plan *p, struct fdt_report *re
 	return CAIRN_OK;
 }
 
-static err_t plan_reservations(const void *blob, paddr_t blob_pa, struct plan *p,
+static err_t plan_reservations(const void *blob, paddr_t blob_pa, int rm, struct plan *p,
 			       struct fdt_report *rep)
 {
-	int n = fdt_num_mem_rsv(blob), rm, off;
+	int n = fdt_num_mem_rsv(blob), off;
 	err_t err;
 
 	if (n < 0)
@@ -188,12 +269,11 @@ static err_t plan_reservations(const void *blob, paddr_t blob_pa, struct plan *p
 			return err;
 	}
 
-	rm = fdt_path_offset(blob, "/reserved-memory");
 	if (rm >= 0) {
 		fdt_for_each_subnode(off, blob, rm) {
 			if (!node_okay(blob, off))
 				continue;
-			err = for_each_reg(blob, off, p, rep, add_reserved_mem);
+			err = for_each_reg(blob, rm, off, p, rep, add_reserved_mem);
 			if (err)
 				return err;
 		}
@@ -220,9 +300,9 @@ static err_t chosen_addr(const void *blob, int chosen, const char *name, uint64_
 	return CAIRN_OK;
 }
 
-static err_t plan_chosen(const void *blob, struct plan *p, struct fdt_report *rep)
+static err_t plan_chosen(const void *blob, int chosen, struct plan *p, struct fdt_report *rep)
 {
-	int chosen = fdt_path_offset(blob, "/chosen"), len;
+	int len;
 	uint64_t start, end;
 	const char *s;
 	err_t err;
@@ -256,16 +336,17 @@ err_t fdt_boot_info_fill(const void *blob, size_t avail, paddr_t blob_pa, struct
 			 struct fdt_report *rep)
 {
 	static struct plan p; /* 3 KiB: kept off the small boot stack */
+	int chosen = -1, reserved = -1;
 	err_t err;
 
 	memset(&p, 0, sizeof(p));
 	err = fdt_blob_check(blob, avail, rep);
 	if (!err)
-		err = plan_memory(blob, &p, rep);
+		err = plan_memory(blob, &p, &chosen, &reserved, rep);
 	if (!err)
-		err = plan_reservations(blob, blob_pa, &p, rep);
+		err = plan_reservations(blob, blob_pa, reserved, &p, rep);
 	if (!err)
-		err = plan_chosen(blob, &p, rep);
+		err = plan_chosen(blob, chosen, &p, rep);
 	if (err)
 		return err;
 	if (bi->nregions + p.nram > BOOT_INFO_MAX_REGIONS ||

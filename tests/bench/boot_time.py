@@ -25,6 +25,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 import cairn_qemu as q  # noqa: E402
 
+# Boot paths (before any "+option") whose loader takes QEMU's -append.
+APPEND_PATHS = ("pvh", "direct", "uboot")
 STAMP = re.compile(r"^\[\s*(\d+)\.(\d{6})\] . app: \S+ returned")
 
 
@@ -42,9 +44,13 @@ def main():
 
     totals, kernel, exits = [], [], []
     workdir = q.make_workdir()
+    # Only paths whose loader takes -append carry a command line; the others
+    # (GRUB ISOs, U-Boot disks) boot with the one built into their media.
+    # Machine options after '+' ("direct+a53+gicv3") do not change that.
+    base = args.boot.split("+", 1)[0]
     for i in range(args.runs):
         cmdline = args.cmdline if args.cmdline is not None else "cairn.test"
-        if args.boot not in ("pvh", "direct", "uboot"):
+        if base not in APPEND_PATHS:
             cmdline = ""
         cmd = q.qemu_command(args.arch, args.build, args.boot, cmdline=cmdline,
                              test=True, workdir=workdir)

@@ -22,6 +22,65 @@
 
 #define BLOB_PA 0x48000000ull
 
+/*
+ * libfdt lookups by the front end, counted through the linker's --wrap
+ * (tests.cmake) while `counting` is set. fdt_getprop() walks a node's
+ * properties from its name on; the path and parent lookups walk the blob
+ * from its start. Done per node, they cost millions of instructions at
+ * boot: the front end must read the blob in walks instead.
+ */
+static bool counting;
+static unsigned getprops, rescans;
+
+const void *__real_fdt_getprop(const void *fdt, int off, const char *name, int *lenp);
+int __real_fdt_parent_offset(const void *fdt, int off);
+int __real_fdt_path_offset(const void *fdt, const char *path);
+int __real_fdt_path_offset_namelen(const void *fdt, const char *path, int namelen);
+int __real_fdt_subnode_offset(const void *fdt, int parent, const char *name);
+int __real_fdt_node_offset_by_phandle(const void *fdt, uint32_t phandle);
+const void *__wrap_fdt_getprop(const void *fdt, int off, const char *name, int *lenp);
+int __wrap_fdt_parent_offset(const void *fdt, int off);
+int __wrap_fdt_path_offset(const void *fdt, const char *path);
+int __wrap_fdt_path_offset_namelen(const void *fdt, const char *path, int namelen);
+int __wrap_fdt_subnode_offset(const void *fdt, int parent, const char *name);
+int __wrap_fdt_node_offset_by_phandle(const void *fdt, uint32_t phandle);
+
+const void *__wrap_fdt_getprop(const void *fdt, int off, const char *name, int *lenp)
+{
+	getprops += counting;
+	return __real_fdt_getprop(fdt, off, name, lenp);
+}
+
+int __wrap_fdt_parent_offset(const void *fdt, int off)
+{
+	rescans += counting;
+	return __real_fdt_parent_offset(fdt, off);
+}
+
+int __wrap_fdt_path_offset(const void *fdt, const char *path)
+{
+	rescans += counting;
+	return __real_fdt_path_offset(fdt, path);
+}
+
+int __wrap_fdt_path_offset_namelen(const void *fdt, const char *path, int namelen)
+{
+	rescans += counting;
+	return __real_fdt_path_offset_namelen(fdt, path, namelen);
+}
+
+int __wrap_fdt_subnode_offset(const void *fdt, int parent, const char *name)
+{
+	rescans += counting;
+	return __real_fdt_subnode_offset(fdt, parent, name);
+}
+
+int __wrap_fdt_node_offset_by_phandle(const void *fdt, uint32_t phandle)
+{
+	rescans += counting;
+	return __real_fdt_node_offset_by_phandle(fdt, phandle);
+}
+
 static struct boot_info bi;
 static struct dev_tree tree;
 static struct fdt_report rep;
@@ -545,6 +604,30 @@ static void test_a_tree_without_memory_gives_no_memory_map(void **state)
 	free(blob);
 }
 
+static void test_the_front_end_reads_qemu_virt_in_walks_not_lookups_per_node(void **state)
+{
+	size_t n;
+	void *blob = load("qemu-virt-gicv3", &n);
+
+	(void)state;
+	counting = true;
+	getprops = rescans = 0;
+	assert_int_equal(fdt_boot_info_fill(blob, n, BLOB_PA, &bi, &rep), CAIRN_OK);
+	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_OK);
+	counting = false;
+	print_message("%zu nodes: %u fdt_getprop calls, %u path/parent lookups\n", tree.nnodes,
+		      getprops, rescans);
+	/* No lookup that rescans the blob from its start, and property lookups
+	 * for a few fixed nodes (/chosen, the root, buses with ranges), not
+	 * per node: the tree has 50 nodes or more. */
+	assert_true(tree.nnodes >= 50);
+	assert_int_equal(rescans, 0);
+	assert_true(getprops < tree.nnodes / 2);
+	/* The drivers' own reads go through fdt_getprop as before. */
+	assert_non_null(tree.stdout_node);
+	free(blob);
+}
+
 static void test_problem_names_cover_every_problem(void **state)
 {
 	(void)state;
@@ -577,6 +660,8 @@ int main(void)
 		cmocka_unit_test_setup(test_overlapping_memory_nodes_are_refused, reset),
 		cmocka_unit_test_setup(test_a_memory_size_beyond_the_physical_limit_is_absurd, reset),
 		cmocka_unit_test_setup(test_a_tree_without_memory_gives_no_memory_map, reset),
+		cmocka_unit_test_setup(test_the_front_end_reads_qemu_virt_in_walks_not_lookups_per_node,
+				       reset),
 		cmocka_unit_test(test_problem_names_cover_every_problem),
 	};
 
