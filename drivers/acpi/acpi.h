@@ -262,4 +262,109 @@ err_t acpi_poweroff(void);
  */
 err_t acpi_boot_init(const struct phys_window *w, const struct boot_info *bi);
 
+/* ---- MADT ("APIC"): the interrupt controllers of a PC -------------------- */
+
+#define ACPI_MADT_MIN_LEN 44u          /* header + local APIC address + flags */
+#define ACPI_MADT_PCAT_COMPAT (1u << 0) /* flags: dual 8259 PICs present */
+#define ACPI_MADT_MAX_IOAPICS 8
+#define ACPI_MADT_MAX_OVERRIDES 32
+#define ACPI_MADT_MAX_NMI_SOURCES 8
+#define ACPI_MADT_MAX_LOCAL_NMIS 8
+
+/* MADT entry types Cairn reads (ACPI 6.5, table 5.44); others are skipped. */
+enum acpi_madt_type {
+	ACPI_MADT_LAPIC = 0,
+	ACPI_MADT_IOAPIC = 1,
+	ACPI_MADT_OVERRIDE = 2,
+	ACPI_MADT_NMI_SOURCE = 3,
+	ACPI_MADT_LAPIC_NMI = 4,
+	ACPI_MADT_LAPIC_ADDRESS = 5,
+	ACPI_MADT_X2APIC = 9,
+	ACPI_MADT_X2APIC_NMI = 10,
+};
+
+/* The MPS INTI flags of overrides and NMI entries, decoded. "Conforms"
+ * means the bus's default: ISA is active high, edge triggered. */
+enum acpi_polarity { ACPI_POLARITY_CONFORMS = 0, ACPI_POLARITY_HIGH = 1, ACPI_POLARITY_LOW = 3 };
+enum acpi_trigger { ACPI_TRIGGER_CONFORMS = 0, ACPI_TRIGGER_EDGE = 1, ACPI_TRIGGER_LEVEL = 3 };
+
+struct acpi_madt_ioapic {
+	uint8_t id;
+	paddr_t address;       /* its registers (4 KiB aligned in practice) */
+	uint32_t gsi_base;     /* the GSI of its input 0 */
+};
+
+/* ISA IRQ `source` arrives on `gsi` with this polarity and trigger. */
+struct acpi_madt_override {
+	uint8_t source;
+	uint32_t gsi;
+	uint8_t polarity;      /* enum acpi_polarity */
+	uint8_t trigger;       /* enum acpi_trigger */
+};
+
+/* A GSI wired as NMI (type 3), or a local APIC's LINT pin wired as NMI
+ * (types 4 and 10; uid 0xffffffff / processor 0xff: every CPU). */
+struct acpi_madt_nmi {
+	uint32_t gsi;          /* type 3 */
+	uint32_t processor;    /* types 4 and 10: ACPI processor id / UID */
+	uint8_t lint;          /* types 4 and 10: LINT0 or LINT1 */
+	uint8_t polarity, trigger;
+};
+
+struct acpi_madt {
+	paddr_t lapic_address;  /* the 32-bit field, or the type-5 override */
+	bool lapic_address_overridden;
+	uint32_t flags;         /* ACPI_MADT_PCAT_COMPAT */
+	uint32_t cpus;          /* enabled (or online-capable) local APICs/x2APICs */
+	uint32_t boot_apic_id;  /* the first enabled entry's APIC id */
+	size_t nioapics;
+	struct acpi_madt_ioapic ioapic[ACPI_MADT_MAX_IOAPICS];
+	size_t noverrides;
+	struct acpi_madt_override override[ACPI_MADT_MAX_OVERRIDES];
+	size_t nnmi_sources;
+	struct acpi_madt_nmi nmi_source[ACPI_MADT_MAX_NMI_SOURCES];
+	size_t nlocal_nmis;
+	struct acpi_madt_nmi local_nmi[ACPI_MADT_MAX_LOCAL_NMIS];
+	size_t skipped;         /* entries of types Cairn does not read */
+};
+
+/*
+ * acpi_madt_parse - read a validated MADT (one acpi_table_map accepted:
+ * signature, length and checksum are checked there) into `out`. Every
+ * entry's type and length are checked: an entry must be at least 2 bytes,
+ * lie within the table, and have exactly the length its type defines
+ * (longer for types Cairn skips is fine; ACPI lets them grow). Values
+ * checked: an I/O APIC's address non-zero and 4-byte aligned, no two
+ * I/O APICs with the same id or GSI base; an override's bus is 0 (ISA),
+ * its source below 16 and not overridden twice; MPS INTI flags never use
+ * the reserved encoding 2; a local APIC address override non-zero.
+ * Nothing is written to `out` unless the whole table is good.
+ * Errors (each logged with the entry's offset and type):
+ *   CAIRN_ERR_INVAL    not an "APIC" table
+ *   CAIRN_ERR_CORRUPT  shorter than 44 bytes, an entry too short, running
+ *                      past the end, of the wrong length, or with a bad value
+ *   CAIRN_ERR_EXIST    a duplicate I/O APIC id or GSI base, or a second
+ *                      override of one ISA IRQ
+ *   CAIRN_ERR_LIMIT    more I/O APICs, overrides or NMI entries than
+ *                      struct acpi_madt holds
+ *   CAIRN_ERR_NOENT    no I/O APIC at all
+ * Any context; reads only the table's bytes.
+ */
+err_t acpi_madt_parse(const struct acpi_header *madt, struct acpi_madt *out);
+
+/*
+ * acpi_madt_isa_irq - where ISA IRQ `irq` (0-15) arrives: the GSI, and
+ * its polarity and trigger with "conforms" resolved to ISA's active high,
+ * edge. Identity mapping unless an override says otherwise.
+ * CAIRN_ERR_RANGE for irq above 15. Any context.
+ */
+err_t acpi_madt_isa_irq(const struct acpi_madt *m, unsigned irq, uint32_t *gsi,
+			enum acpi_polarity *polarity, enum acpi_trigger *trigger);
+
+/*
+ * acpi_madt_gsi_override - the override whose target is `gsi`, or NULL.
+ * Any context.
+ */
+const struct acpi_madt_override *acpi_madt_gsi_override(const struct acpi_madt *m, uint32_t gsi);
+
 #endif /* DRIVERS_ACPI_ACPI_H */

@@ -18,3 +18,7 @@ if(CONFIG_HOSTED_FUZZ)
     "${CAIRN_SRC}/drivers/acpi/fadt.c" "${CAIRN_SRC}/drivers/acpi/sleep.c"
     "${CAIRN_SRC}/drivers/acpi/init.c")
 endif()
+
+# The MADT parser on crafted and malformed tables (no fake memory needed).
+cairn_unit_test(acpi madt)
+target_include_directories(test_acpi_madt PRIVATE "${CAIRN_SRC}/drivers")
