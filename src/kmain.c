@@ -18,6 +18,10 @@
 #include <kernel/machine.h>
 #include <kernel/selftest.h>
 #include <kernel/string.h>
+#if CONFIG_SCHED
+#include <kernel/sched.h>
+#include <kernel/thread.h>
+#endif
 
 #define CAIRN_VERSION "0.1.0"
 
@@ -27,6 +31,42 @@ const struct boot_info *boot_info_get(void)
 {
 	return boot;
 }
+
+#if CONFIG_SCHED
+static int app_thread(void *arg)
+{
+	(void)arg;
+	return app_run();
+}
+
+/*
+ * The scheduler starts with the boot context as its thread "boot"; the
+ * application runs as the first spawned thread ("app", normal band, FP
+ * allowed) and boot waits for it, so its status ends the run as before.
+ */
+static int app_run_as_thread(void)
+{
+	struct thread_attr attr = {
+		.name = "app",
+		.cls = SCHED_CLASS_NORMAL,
+		.flags = THREAD_F_FPU | THREAD_F_APP,
+	};
+	struct thread *t;
+	int status = 0;
+	err_t err;
+
+	err = sched_init("boot");
+	if (err)
+		PANIC("sched: cannot start: %s", cairn_err_name(err));
+	err = thread_spawn(&attr, app_thread, NULL, &t);
+	if (err)
+		PANIC("sched: cannot start the application thread: %s", cairn_err_name(err));
+	err = thread_join(t, TIMER_NEVER, &status);
+	ASSERT(err == CAIRN_OK);
+	thread_release(t);
+	return status;
+}
+#endif
 
 static void apply_log_level(void)
 {
@@ -68,6 +108,10 @@ noreturn void kernel_main(struct boot_info *bi)
 		 (unsigned long long)(arch_clock_ns() / 1000));
 
 	selftest_run_requested();
+#if CONFIG_SCHED
+	status = app_run_as_thread();
+#else
 	status = app_run();
+#endif
 	machine_stop(MACHINE_STOP_APP_EXIT, status);
 }

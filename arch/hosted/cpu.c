@@ -11,7 +11,6 @@
 #include "hosted.h"
 
 static uint64_t virtual_ns;
-static unsigned long irq_disabled;
 static jmp_buf *stop_catch;
 
 void (*hosted_panic_hook)(const char *file, int line, const char *reason);
@@ -48,19 +47,6 @@ uint64_t arch_cycles(void)
 
 void arch_cpu_relax(void)
 {
-}
-
-unsigned long arch_irq_save(void)
-{
-	unsigned long was = irq_disabled;
-
-	irq_disabled = 1;
-	return was;
-}
-
-void arch_irq_restore(unsigned long token)
-{
-	irq_disabled = token;
 }
 
 void arch_frame_dump(const struct arch_frame *frame)

@@ -83,6 +83,33 @@ size_t hosted_mmu_flushed(vaddr_t *out, size_t max);
 /* Forget the active table and zero the counts. */
 void hosted_mmu_reset(void);
 
+/*
+ * Interrupts and the one-shot timer (arch/hosted/irq.c, timer.c): nothing
+ * is asynchronous; interrupts are delivered at deterministic points (see
+ * irq.c). HOSTED_IRQ_TIMER is the timer's line on the fake controller
+ * "hosted-pic", which hosted_irq_setup() registers (idempotent; the first
+ * arch_timer_set_deadline calls it).
+ */
+#define HOSTED_IRQ_TIMER 1000u
+void hosted_irq_setup(void);
+/* hosted_irq_raise - a device asserts `line` (edge): delivered at once if
+ * interrupts are enabled, else when they are (and the line is unmasked). */
+void hosted_irq_raise(unsigned line);
+uint64_t hosted_irq_eoi_count(unsigned line);
+bool hosted_irq_masked(unsigned line);
+/* The deadline the kernel programmed (UINT64_MAX: none), how many times it
+ * did, and (for irq.c) consume a deadline that virtual time has reached. */
+uint64_t hosted_timer_deadline(void);
+uint64_t hosted_timer_deadlines_set(void);
+bool hosted_timer_take_due(void);
+/*
+ * hosted_cpu_burn - the running thread computes for `ns` of virtual CPU
+ * time: the clock advances, and a timer deadline inside that time raises
+ * its interrupt at its exact instant (if interrupts are enabled), which may
+ * preempt the thread; the rest of the burn continues when it runs again.
+ */
+void hosted_cpu_burn(uint64_t ns);
+
 /* The fake physical memory the hosted program boots with. */
 struct boot_info;
 err_t hosted_boot_info_build(struct boot_info *bi, size_t arena_bytes,

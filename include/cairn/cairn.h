@@ -10,6 +10,7 @@
 #include <cairn/console.h>
 #include <cairn/error.h>
 #include <cairn/memory.h>
+#include <cairn/thread.h>
 #include <cairn/time.h>
 #include <cairn/types.h>
 
