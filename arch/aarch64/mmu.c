@@ -29,6 +29,12 @@
  * Tables come from a fixed pool in .pgtables (not .bss: the entry code
  * zeroes it before the MMU is on, .bss is cleared after). Running out is
  * CAIRN_ERR_NOMEM, never a silent overrun.
+ *
+ * These tables live until INIT_LEVEL_MEMORY: the memory manager builds the
+ * final ones through the portable page-table API (src/mm/mm_init.c), with
+ * the device-register mappings made here copied over at the same
+ * addresses (aarch64_mmu_device_walk, used by vm.c), then hands the pool
+ * back to the page allocator. Nothing here may run after that.
  */
 #include <kernel/assert.h>
 #include <kernel/layout.h>
@@ -66,6 +72,7 @@ struct pt_state {
 	uint64_t root0_pa, root1_pa;
 	paddr_t image_pa;
 	uint64_t dtb_window;
+	paddr_t ram_end;   /* the direct map reaches all RAM below this */
 };
 
 static uint64_t pt_pool[PT_POOL_PAGES][PT_ENTRIES] __aligned(4096) __section(".pgtables");
@@ -244,24 +251,96 @@ err_t aarch64_mmu_direct_map_ram(const struct boot_info *bi)
 			  true);
 		if (err)
 			return err;
+		if (r->base + r->size > pt.ram_end)
+			pt.ram_end = r->base + r->size;
 	}
 	tables_published();
 	return CAIRN_OK;
 }
 
-err_t aarch64_mmio_map(paddr_t pa, uint64_t size, uintptr_t *va)
+err_t aarch64_mmu_early_device_map(paddr_t pa, uint64_t size)
 {
-	uint64_t end;
-	err_t err;
+	err_t err = map(pt.root1_pa, LAYOUT_DIRECT_MAP_BASE + pa, pa, size, PTE_DEVICE, false);
 
-	if (size == 0 || add_overflows(pa, size, &end) || end > LAYOUT_DIRECT_MAP_SIZE)
-		return CAIRN_ERR_RANGE;
-	err = map(pt.root1_pa, LAYOUT_DIRECT_MAP_BASE + pa, pa, size, PTE_DEVICE, false);
 	if (err)
 		return err;
 	tables_published();
-	*va = (uintptr_t)(LAYOUT_DIRECT_MAP_BASE + pa);
 	return CAIRN_OK;
+}
+
+paddr_t aarch64_mmu_ram_end(void)
+{
+	return pt.ram_end;
+}
+
+void aarch64_mmu_pool(paddr_t *pa, uint64_t *size)
+{
+	*pa = pt.pool_pa;
+	*size = (uint64_t)PT_POOL_PAGES * 4096;
+}
+
+struct device_run {
+	uint64_t va, pa, size;
+	err_t (*fn)(void *ctx, vaddr_t va, paddr_t pa, uint64_t size);
+	void *ctx;
+};
+
+/* Extend the current run with one leaf, or hand the run out and start anew. */
+static err_t device_leaf(struct device_run *run, uint64_t va, uint64_t pa, uint64_t size)
+{
+	err_t err;
+
+	if (run->size && run->va + run->size == va && run->pa + run->size == pa) {
+		run->size += size;
+		return CAIRN_OK;
+	}
+	if (run->size) {
+		err = run->fn(run->ctx, run->va, run->pa, run->size);
+		if (err)
+			return err;
+	}
+	*run = (struct device_run){ va, pa, size, run->fn, run->ctx };
+	return CAIRN_OK;
+}
+
+static err_t device_walk(uint64_t tpa, int level, uint64_t va, struct device_run *run)
+{
+	const uint64_t *t = table(tpa);
+	uint64_t blk = 1ull << level_shift(level);
+	unsigned lo = 0, hi = PT_ENTRIES;
+
+	if (level == 0) { /* only the direct map's slots of the upper half */
+		lo = (unsigned)(LAYOUT_DIRECT_MAP_BASE >> 39) & (PT_ENTRIES - 1);
+		hi = lo + (unsigned)(LAYOUT_DIRECT_MAP_SIZE >> 39);
+	}
+	for (unsigned i = lo; i < hi; i++) {
+		uint64_t e = t[i], eva = va | ((uint64_t)i << level_shift(level));
+		err_t err;
+
+		if (!(e & DESC_VALID))
+			continue;
+		if (level < 3 && (e & 3) == DESC_TABLE) {
+			err = device_walk(e & DESC_ADDR_MASK, level + 1, eva, run);
+		} else if ((e & DESC_ATTR(7)) == DESC_ATTR(MT_DEVICE_nGnRE)) {
+			err = device_leaf(run, eva, (e & DESC_ADDR_MASK) & ~(blk - 1), blk);
+		} else {
+			continue;
+		}
+		if (err)
+			return err;
+	}
+	return CAIRN_OK;
+}
+
+err_t aarch64_mmu_device_walk(err_t (*fn)(void *ctx, vaddr_t va, paddr_t pa, uint64_t size),
+			      void *ctx)
+{
+	struct device_run run = { 0, 0, 0, fn, ctx };
+	err_t err = device_walk(pt.root1_pa, 0, 0xffff000000000000ull, &run);
+
+	if (err || !run.size)
+		return err;
+	return fn(ctx, run.va, run.pa, run.size);
 }
 
 /* The level-3 entry mapping image VA `va` (the image uses pages only). */

@@ -20,6 +20,7 @@
 #include <kernel/assert.h>
 #include <kernel/fmt.h>
 #include <kernel/layout.h>
+#include <kernel/mm/vm.h>
 
 #include <arch/aarch64.h>
 
@@ -140,7 +141,9 @@ void aarch64_trap(struct arch_frame *f, uint64_t kind);
 void aarch64_trap(struct arch_frame *f, uint64_t kind)
 {
 	unsigned ec = ESR_EC(f->esr), iss = ESR_ISS(f->esr);
-	char what[64];
+	uintptr_t overflow_sp = (uintptr_t)aarch64_overflow_stack_top - 16;
+	bool overflowed = false;
+	char what[64], where[128];
 
 	f->kind = kind;
 	/* A semihosting call with semihosting off: skip it, return -1. */
@@ -150,6 +153,12 @@ void aarch64_trap(struct arch_frame *f, uint64_t kind)
 		return;
 	}
 
+	/* Taken on the overflow stack (overflow.S): the frame's sp is the top
+	 * of that stack; the sp that could not hold the frame is stored there. */
+	if (f->sp == overflow_sp) {
+		f->sp = *(const uint64_t *)overflow_sp;
+		overflowed = true;
+	}
 	kprintf("\nexception: %s from %s: %s (EC %#x) esr %#llx\n", vector_types[kind & 3],
 		vector_groups[(kind >> 2) & 3], ec_name(ec), ec, (unsigned long long)f->esr);
 	if ((kind & 3) == 0 && (ec == 0x24 || ec == 0x25 || ec == 0x20 || ec == 0x21)) {
@@ -157,7 +166,8 @@ void aarch64_trap(struct arch_frame *f, uint64_t kind)
 
 		fault_status(iss & 0x3f, what, sizeof(what));
 		kprintf("  %s at %#018llx (%s): %s on %s%s\n", data ? "data abort" : "instruction abort",
-			(unsigned long long)f->far, layout_region_name(f->far), what,
+			(unsigned long long)f->far, vm_address_describe(f->far, where, sizeof(where)),
+			what,
 			!data ? "instruction fetch" : (iss & (1 << 6)) ? "write" : "read",
 			(iss & (1 << 10)) ? " (FAR not valid)" : "");
 	} else if ((kind & 3) == 0 && ec == 0x3c) {
@@ -169,6 +179,10 @@ void aarch64_trap(struct arch_frame *f, uint64_t kind)
 			*(const uint32_t *)(uintptr_t)f->elr, (unsigned long long)f->elr,
 			layout_region_name(f->elr));
 	}
+	if (overflowed)
+		kprintf("  stack overflow: no room for the exception frame below sp %#018llx (%s); "
+			"reported from the overflow stack\n", (unsigned long long)f->sp,
+			vm_address_describe(f->sp, where, sizeof(where)));
 	panic_at(f, __FILE__, __LINE__, "unhandled CPU exception: %s (EC %#x) at elr %#llx",
 		 ec_name(ec), ec, (unsigned long long)f->elr);
 }

@@ -198,8 +198,8 @@ high:
 	str	x6, [x4, x9]
 	b	2b
 3:
-	adrp	x0, aarch64_vectors
-	add	x0, x0, :lo12:aarch64_vectors
+	adrp	x0, aarch64_vectors_checked /* vectors.S behind the overflow check */
+	add	x0, x0, :lo12:aarch64_vectors_checked
 	msr	vbar_el1, x0
 	isb
 

@@ -10,8 +10,12 @@
  *      ones are still active (table pages from DMA32, which is reachable):
  *        - the direct map of every range the firmware map names (RAM, ACPI
  *          tables and NVS, persistent memory, and firmware-reserved areas
- *          below 4 GiB; never "bad" memory) plus the first MiB,
+ *          below 4 GiB; never "bad" memory) plus, on PCs, the first MiB,
  *          read/write, never executable, with the largest leaves
+ *        - AArch64: the device registers mapped so far (the console, the
+ *          interrupt controller), at the same addresses, through the arch
+ *          (arch_mm_adopt_device_mappings), which maps later ones into
+ *          these tables too
  *        - the kernel image per section, W^X: text r-x, rodata r--, data,
  *          bss and the boot stack rw- (no-execute)
  *        - nothing in the lower half
@@ -45,7 +49,12 @@ static size_t direct_ranges(const struct boot_info *bi, struct range *out)
 {
 	size_t n = 0, m = 0;
 
+#if !CONFIG_ARCH_AARCH64
+	/* The PC BIOS area (ACPI looks for the RSDP there); on AArch64 the low
+	 * physical addresses are whatever the board has (QEMU virt: flash),
+	 * and only RAM may be mapped cacheable. */
 	out[n++] = (struct range){ 0, MiB(1) };
+#endif
 	for (size_t i = 0; i < bi->nregions && n < DIRECT_RANGES_MAX; i++) {
 		const struct boot_mem_region *r = &bi->regions[i];
 
@@ -96,6 +105,13 @@ static err_t map_direct(const struct boot_info *bi, uintptr_t offset, uint64_t *
 	}
 	return CAIRN_OK;
 }
+
+#if CONFIG_ARCH_AARCH64
+/* arch/aarch64/vm.c: map the device registers of the early tables into
+ * `pt` at the same addresses, and map later ones there (its place is the
+ * MMU section of include/kernel/arch.h once a second arch needs it). */
+err_t arch_mm_adopt_device_mappings(struct pagetable *pt);
+#endif
 
 #if !CONFIG_HOSTED
 extern char __image_end[];
@@ -176,6 +192,13 @@ static err_t mm_init(void)
 			LOG_ERR("mm: cannot map the kernel image: %s", cairn_err_name(err));
 			return err;
 		}
+	}
+#endif
+#if CONFIG_ARCH_AARCH64
+	err = arch_mm_adopt_device_mappings(&kernel_pt);
+	if (err) {
+		LOG_ERR("mm: cannot map the device registers: %s", cairn_err_name(err));
+		return err;
 	}
 #endif
 	pagetable_activate(&kernel_pt);

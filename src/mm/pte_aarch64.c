@@ -9,8 +9,11 @@
  * Our level 3..0 is the architecture's L0..L3.
  *   bits 1:0  0b11 table (L0-L2) or page (L3); 0b01 block (L1: 1 GiB,
  *             L2: 2 MiB); L0 cannot hold a block with a 4 KiB granule
- *   bits 4:2  AttrIndx into MAIR_EL1: 0 = Normal WB (MAIR attr0 = 0xff),
- *             1 = Device-nGnRE (attr1 = 0x04): the arch must program that
+ *   bits 4:2  AttrIndx into MAIR_EL1 as boot/aarch64/entry.S programs it
+ *             (MAIR_VALUE 0x44ff0400): 2 = Normal write-back (attr2 =
+ *             0xff), 1 = Device-nGnRE (attr1 = 0x04); the early tables
+ *             (arch/aarch64/mmu.c, MT_*) use the same indexes, so one
+ *             mapping means the same in the early and the final tables
  *   bits 7:6  AP: AP[2] (bit 7) = read-only; AP[1] (bit 6) = 0, no EL0 access
  *   bits 9:8  SH: inner shareable (0b11) for normal memory
  *   bit 10    AF: set, so no access-flag faults
@@ -24,8 +27,8 @@
 
 #define VALID (1ull << 0)
 #define TABLE_OR_PAGE (1ull << 1)
-#define ATTR_NORMAL (0ull << 2)
-#define ATTR_DEVICE (1ull << 2)
+#define ATTR_NORMAL (2ull << 2) /* MAIR attr2: Normal WB */
+#define ATTR_DEVICE (1ull << 2) /* MAIR attr1: Device-nGnRE */
 #define ATTR_MASK (7ull << 2)
 #define AP_RO (1ull << 7)
 #define SH_INNER (3ull << 8)

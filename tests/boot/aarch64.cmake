@@ -66,3 +66,4 @@ cairn_boot_test(invalid-opcode direct 30 --cmdline "cairn.test cairn.selftest=in
 cairn_boot_test(pagefault-el2 direct+el2+gicv3 30
   --cmdline "cairn.test cairn.selftest=pagefault" --expect panic
   --require "translation fault at level 0 on read")
+include("${CMAKE_CURRENT_LIST_DIR}/aarch64_mm.cmake")

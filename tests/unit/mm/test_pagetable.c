@@ -252,18 +252,18 @@ static void test_pagetable_aarch64_entries_have_the_architected_bits(void **stat
 	const struct pt_format *f = &pt_format_aarch64;
 
 	(void)state;
-	/* L3 page 0b11, AttrIndx 0, SH inner, AF, PXN|UXN, writable */
-	assert_int_equal(f->leaf_entry(f, 0, 0x1234000, PT_WRITE), 0x0060000001234703ull);
+	/* L3 page 0b11, AttrIndx 2 (Normal WB in entry.S's MAIR), SH inner, AF, PXN|UXN, writable */
+	assert_int_equal(f->leaf_entry(f, 0, 0x1234000, PT_WRITE), 0x006000000123470bull);
 	/* L2 block 0b01, read-only (AP[2]), executable: UXN only */
-	assert_int_equal(f->leaf_entry(f, 1, 0x40200000, PT_EXEC), 0x0040000040200781ull);
+	assert_int_equal(f->leaf_entry(f, 1, 0x40200000, PT_EXEC), 0x0040000040200789ull);
 	/* device: AttrIndx 1, no SH, never executable */
 	assert_int_equal(f->leaf_entry(f, 0, 0x9000000, PT_DEVICE | PT_WRITE),
 			 0x0060000009000407ull);
 	assert_int_equal(f->table_entry(f, 0x5000), 0x5003);
-	assert_true(f->is_leaf(0, 0x0060000001234703ull));
-	assert_true(f->is_leaf(1, 0x0040000040200781ull));
+	assert_true(f->is_leaf(0, 0x006000000123470bull));
+	assert_true(f->is_leaf(1, 0x0040000040200789ull));
 	assert_false(f->is_leaf(1, 0x5003));
-	assert_int_equal(f->leaf_prot(f, 0x0040000040200781ull), PT_EXEC);
+	assert_int_equal(f->leaf_prot(f, 0x0040000040200789ull), PT_EXEC);
 }
 
 /* Random map/unmap/protect over a 64-page window against a model. */

@@ -79,12 +79,42 @@ err_t aarch64_mmu_direct_map_ram(const struct boot_info *bi);
  * turn off TTBR0 walks: the lower half faults from now on. */
 void aarch64_mmu_finish_boot(void);
 
-/* aarch64_mmio_map - map device registers into the direct map (Device-nGnRE);
- * the device model's mapper (dev_mmio_map_fn). */
+/* aarch64_mmio_map - map device registers into the direct map at
+ * LAYOUT_DIRECT_MAP_BASE + pa (Device-nGnRE, never executable); the device
+ * model's mapper (dev_mmio_map_fn). Mapping registers that are already
+ * mapped so is fine. Early tables until the memory manager's final tables
+ * exist, the portable page-table API from then on (vm.c). Errors:
+ * CAIRN_ERR_RANGE (outside the direct map), CAIRN_ERR_EXIST (mapped
+ * otherwise, e.g. RAM), CAIRN_ERR_NOMEM. Boot CPU or thread context. */
 err_t aarch64_mmio_map(paddr_t pa, uint64_t size, uintptr_t *va);
+
+/* aarch64_mmu_early_device_map - the early half of aarch64_mmio_map: map
+ * [pa, pa + size) as device registers in the early tables. */
+err_t aarch64_mmu_early_device_map(paddr_t pa, uint64_t size);
+
+/* aarch64_mmu_device_walk - call fn for every run of device-register
+ * mappings of the early direct map (contiguous in va and pa), in address
+ * order; stops at the first error fn returns. Before the final tables. */
+err_t aarch64_mmu_device_walk(err_t (*fn)(void *ctx, vaddr_t va, paddr_t pa, uint64_t size),
+			      void *ctx);
+
+/* aarch64_mmu_ram_end - the early direct map reaches all RAM below this. */
+paddr_t aarch64_mmu_ram_end(void);
+
+/* aarch64_mmu_pool - where the early tables' page pool is (physical). */
+void aarch64_mmu_pool(paddr_t *pa, uint64_t *size);
 
 /* aarch64_mmu_dtb_window - how many bytes of the DTB the early map covers. */
 size_t aarch64_mmu_dtb_window(void);
+
+/* ---- exceptions on a blown stack (overflow.S, trap.c) --------------------- */
+
+/* The vector table VBAR_EL1 holds: aarch64_vectors (vectors.S) behind a
+ * check, in the synchronous entry from EL1, that the exception frame fits
+ * on the current stack; if not, the exception is taken on the overflow
+ * stack, whose top 16 bytes hold the blown stack pointer. */
+extern char aarch64_vectors_checked[];
+extern char aarch64_overflow_stack_top[];
 
 /* ---- the rest of early setup -------------------------------------------- */
 void aarch64_clock_init(uint64_t entry_cntvct);
