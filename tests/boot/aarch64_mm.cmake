@@ -19,6 +19,9 @@ cairn_boot_test(mm-boot-uboot-el2-gicv3 uboot+gicv3+el2 30 ${hello}
 # which is RAM on a PC but flash on QEMU virt; see docs/memory.md.)
 cairn_boot_test(mm-app direct 30 --cmdline "cairn.test cairn.selftest=mm-app"
   --require "selftest: mm-app passed" ${hello})
+cairn_boot_test(mm-mmio direct 30 --cmdline "cairn.test cairn.selftest=mm-mmio"
+  --require "PL011 carried over, PL031 mapped after the switch"
+  --require "selftest: mm-mmio passed" ${hello})
 cairn_boot_test(mm-exhaust direct 60 --cmdline "cairn.test cairn.selftest=mm-exhaust"
   --require "failed cleanly with NOMEM" --require "all returned"
   --require "selftest: mm-exhaust passed" ${hello})
