@@ -23,14 +23,17 @@
  * Every grant, duplicate and close is appended to the audit ring, which
  * handle_audit_dump() prints.
  *
- * Context: tables are used from thread context; a table is not yet locked
- * internally (one CPU, no preemption inside calls) - the scheduler issue
- * adds the lock named here.
+ * Context: any context. Each table has a spinlock (`lock`, set up by
+ * handle_table_init) that every call takes; the audit ring has one of its
+ * own, taken under a table's (docs/architecture.md, "Locks"). A lookup's
+ * result is a snapshot: a caller that must keep the object alive past a
+ * concurrent close holds its own reference (as src/sys/thread.c does).
  */
 #ifndef KERNEL_HANDLE_H
 #define KERNEL_HANDLE_H
 
 #include <cairn/types.h>
+#include <kernel/spinlock.h>
 #include <kernel/types.h>
 
 typedef cairn_handle_t handle_t;
@@ -58,11 +61,12 @@ struct handle_slot {
 };
 
 struct handle_table {
+	struct spinlock lock;
 	const char *name;
 	uint8_t subsys;            /* enum handle_subsystem */
-	struct handle_slot *slots; /* caller-provided storage */
+	struct handle_slot *slots GUARDED_BY_MEMBER(lock); /* caller-provided storage */
 	size_t nslots;
-	size_t used;
+	size_t used GUARDED_BY_MEMBER(lock);
 };
 
 /* handle_table_init - set up `t` over `slots` (nslots <= HANDLE_SLOTS_MAX). */
@@ -95,6 +99,13 @@ err_t handle_table_close(struct handle_table *t, handle_t h);
 
 /* handle_rights - the rights `h` holds, or 0 if it is not valid. */
 rights_t handle_rights(const struct handle_table *t, handle_t h);
+
+/* handle_table_used - live slots (a snapshot). */
+size_t handle_table_used(const struct handle_table *t);
+
+/* handle_table_check - invariants H1-H2 of src/handle.c. CAIRN_OK or
+ * CAIRN_ERR_CORRUPT (logged). */
+err_t handle_table_check(const struct handle_table *t);
 
 enum handle_audit_op { HANDLE_AUDIT_GRANT = 1, HANDLE_AUDIT_DUPLICATE, HANDLE_AUDIT_CLOSE };
 

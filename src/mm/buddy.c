@@ -24,8 +24,16 @@
  *  (B4) an allocated head has refcount >= 1 and an owner; a free head has
  *       refcount 0.
  *
- * Lock (added with the scheduler): one spinlock per struct buddy guards
- * every field; it is a leaf lock (nothing else is taken under it).
+ * Lock order (docs/architecture.md, "Locks"):
+ *     vm space lock -> slab cache lock -> buddy lock -> log lock
+ * One spinlock per struct buddy (b->lock) guards the free lists, the
+ * frames' state and every counter. It is a leaf but for the log (a failed
+ * check logs): nothing here allocates, takes another allocator's lock or
+ * blocks. Interrupts are off while it is held, so interrupt handlers may
+ * allocate. Zeroing (BUDDY_ZERO) happens after the lock is dropped.
+ * The arenas are written only by buddy_init and buddy_add_range (boot,
+ * before other threads or CPUs run) and are read without the lock by
+ * buddy_frame and buddy_frame_paddr.
  */
 #include <kernel/assert.h>
 #include <kernel/fmt.h>
@@ -34,6 +42,13 @@
 #include <kernel/string.h>
 
 #define DMA32_LIMIT GiB(4)
+
+/* A bug found under the allocator's lock: release the lock, then report. */
+#define BUDDY_PANIC(b, ...)                                                     \
+	do {                                                                   \
+		spin_release_for_panic(&(b)->lock);                            \
+		PANIC(__VA_ARGS__);                                            \
+	} while (0)
 
 uintptr_t mm_direct_offset;
 struct buddy *mm_phys;
@@ -107,6 +122,7 @@ paddr_t buddy_frame_paddr(const struct buddy *b, const struct page_frame *f)
 /* ---- free lists ----------------------------------------------------------- */
 
 static void list_push(struct buddy *b, struct page_frame *f, unsigned zone, unsigned order)
+	REQUIRES(b->lock)
 {
 	struct page_frame **head = &b->free[zone][order];
 
@@ -124,6 +140,7 @@ static void list_push(struct buddy *b, struct page_frame *f, unsigned zone, unsi
 }
 
 static void list_remove(struct buddy *b, struct page_frame *f, unsigned zone, unsigned order)
+	REQUIRES(b->lock)
 {
 	DEBUG_ASSERT(f->state == FRAME_FREE && f->order == order); /* (B2) */
 	if (f->prev)
@@ -143,7 +160,7 @@ static void list_remove(struct buddy *b, struct page_frame *f, unsigned zone, un
  * or its head is the old allocated head; the caller has made the head TAIL.
  */
 static void release_block(struct buddy *b, const struct buddy_arena *a, paddr_t pa,
-			  unsigned order)
+			  unsigned order) REQUIRES(b->lock)
 {
 	while (order < BUDDY_ORDER_MAX) {
 		paddr_t bpa = pa ^ block_bytes(order);
@@ -164,6 +181,7 @@ static void release_block(struct buddy *b, const struct buddy_arena *a, paddr_t 
 
 /* Free every page of [lo, hi) in arena `a` as the largest aligned blocks. */
 static void release_range(struct buddy *b, const struct buddy_arena *a, paddr_t lo, paddr_t hi)
+	REQUIRES(b->lock)
 {
 	while (lo < hi) {
 		unsigned order = 0;
@@ -220,12 +238,12 @@ static void init_frames(struct buddy_arena *a, struct page_frame *frames)
 		frames[i].zone = a->zone;
 }
 
-static void account_zone_total(struct buddy *b, const struct buddy_arena *a)
+static void account_zone_total(struct buddy *b, const struct buddy_arena *a) REQUIRES(b->lock)
 {
 	b->zone[a->zone].pages_total += a->npages;
 }
 
-static void reset_low_water(struct buddy *b)
+static void reset_low_water(struct buddy *b) REQUIRES(b->lock)
 {
 	for (unsigned z = 0; z < PHYS_ZONES; z++)
 		b->zone[z].pages_free_min = b->zone[z].pages_free;
@@ -237,9 +255,11 @@ err_t buddy_init(struct buddy *b, const char *name, const struct boot_usable *ra
 	uint64_t total_pages = 0, meta_bytes, meta_pages;
 	const struct buddy_arena *meta_arena = NULL;
 	struct page_frame *frames;
+	unsigned long irq;
 	err_t err;
 
 	memset(b, 0, sizeof(*b));
+	spin_lock_init(&b->lock, "buddy");
 	b->name = name;
 	err = plan_arenas(b, ranges, nranges);
 	if (err)
@@ -264,6 +284,8 @@ err_t buddy_init(struct buddy *b, const char *name, const struct boot_usable *ra
 	if (!meta_arena)
 		return CAIRN_ERR_NOMEM;
 
+	/* Nobody else can see `b` yet; the lock keeps the analysis honest. */
+	irq = spin_lock_irqsave(&b->lock);
 	frames = mm_phys_to_virt(meta_arena->base);
 	for (size_t i = 0; i < b->narenas; i++) {
 		init_frames(&b->arenas[i], frames);
@@ -288,6 +310,7 @@ err_t buddy_init(struct buddy *b, const char *name, const struct boot_usable *ra
 		release_range(b, a, lo, arena_end(a));
 	}
 	reset_low_water(b);
+	spin_unlock_irqrestore(&b->lock, irq);
 	return CAIRN_OK;
 }
 
@@ -297,6 +320,7 @@ err_t buddy_add_range(struct buddy *b, paddr_t base, uint64_t size)
 	uint64_t meta_bytes = npages * sizeof(struct page_frame);
 	unsigned order = 0;
 	paddr_t meta_pa, end;
+	unsigned long irq;
 	size_t pos;
 	err_t err;
 
@@ -316,7 +340,9 @@ err_t buddy_add_range(struct buddy *b, paddr_t base, uint64_t size)
 	err = buddy_alloc(b, order, 0, PHYS_OWNER_MEMMAP, &meta_pa);
 	if (err)
 		return err;
-	/* ...then act: nothing below fails. */
+	/* ...then act: nothing below fails. Boot only: buddy_frame readers
+	 * do not take the lock (see the top of this file). */
+	irq = spin_lock_irqsave(&b->lock);
 	memmove(&b->arenas[pos + 1], &b->arenas[pos], (b->narenas - pos) * sizeof(b->arenas[0]));
 	b->narenas++;
 	b->arenas[pos] = (struct buddy_arena){ .base = base, .npages = npages,
@@ -325,13 +351,14 @@ err_t buddy_add_range(struct buddy *b, paddr_t base, uint64_t size)
 	account_zone_total(b, &b->arenas[pos]);
 	b->memmap_pages += 1ull << order;
 	release_range(b, &b->arenas[pos], base, end);
+	spin_unlock_irqrestore(&b->lock, irq);
 	return CAIRN_OK;
 }
 
 /* ---- allocation ------------------------------------------------------------- */
 
 static err_t alloc_in_zone(struct buddy *b, unsigned zone, unsigned order, unsigned owner,
-			   paddr_t *out)
+			   paddr_t *out) REQUIRES(b->lock)
 {
 	const struct buddy_arena *a;
 	struct page_frame *f = NULL;
@@ -369,15 +396,18 @@ err_t buddy_alloc(struct buddy *b, unsigned order, unsigned flags, unsigned owne
 	static const uint8_t dma32[] = { PHYS_ZONE_DMA32 };
 	const uint8_t *zones = (flags & BUDDY_DMA32) ? dma32 : any;
 	size_t nzones = (flags & BUDDY_DMA32) ? 1 : 2;
+	unsigned long irq;
 	paddr_t pa;
 
 	if (order > BUDDY_ORDER_MAX || owner == PHYS_OWNER_NONE || owner >= PHYS_OWNER_COUNT ||
 	    !out)
 		return CAIRN_ERR_INVAL;
+	irq = spin_lock_irqsave(&b->lock);
 	if (mm_fault_inject(MM_FAULT_PAGES)) {
 		b->injected_failures++;
 		b->failures++;
 		b->failures_by_order[order]++;
+		spin_unlock_irqrestore(&b->lock, irq);
 		return CAIRN_ERR_NOMEM;
 	}
 	for (size_t i = 0; i < nzones; i++) {
@@ -389,6 +419,8 @@ err_t buddy_alloc(struct buddy *b, unsigned order, unsigned flags, unsigned owne
 		if (z->pages_free < z->pages_free_min)
 			z->pages_free_min = z->pages_free;
 		b->owned[owner] += 1ull << order;
+		spin_unlock_irqrestore(&b->lock, irq);
+		/* The block is ours: zero it without holding the lock. */
 		if (flags & BUDDY_ZERO)
 			memset(mm_phys_to_virt(pa), 0, block_bytes(order));
 		*out = pa;
@@ -396,28 +428,30 @@ err_t buddy_alloc(struct buddy *b, unsigned order, unsigned flags, unsigned owne
 	}
 	b->failures++;
 	b->failures_by_order[order]++;
+	spin_unlock_irqrestore(&b->lock, irq);
 	return CAIRN_ERR_NOMEM;
 }
 
 /* The allocated head at `pa`, or a panic describing why it is not one. */
-static struct page_frame *allocated_head(const struct buddy *b, paddr_t pa, const char *what)
+static struct page_frame *allocated_head(struct buddy *b, paddr_t pa, const char *what)
+	REQUIRES(b->lock)
 {
 	const struct buddy_arena *a = arena_of(b, pa);
 	struct page_frame *f;
 
 	if (!a || !IS_ALIGNED(pa, PAGE_SIZE))
-		PANIC("buddy %s: %s of %#llx: not a managed page", b->name, what,
+		BUDDY_PANIC(b, "buddy %s: %s of %#llx: not a managed page", b->name, what,
 		      (unsigned long long)pa);
 	f = frame_in(a, pa);
 	if (f->state != FRAME_ALLOCATED)
-		PANIC("buddy %s: %s of %#llx: the frame is %s (%s)", b->name, what,
+		BUDDY_PANIC(b, "buddy %s: %s of %#llx: the frame is %s (%s)", b->name, what,
 		      (unsigned long long)pa, state_names[f->state % 3],
 		      f->state == FRAME_FREE ? "double free" : "not the start of a block");
 	DEBUG_ASSERT(f->refcount >= 1); /* (B4) */
 	return f;
 }
 
-static void free_head(struct buddy *b, paddr_t pa, struct page_frame *f)
+static void free_head(struct buddy *b, paddr_t pa, struct page_frame *f) REQUIRES(b->lock)
 {
 	const struct buddy_arena *a = arena_of(b, pa);
 	unsigned order = f->order;
@@ -432,43 +466,66 @@ static void free_head(struct buddy *b, paddr_t pa, struct page_frame *f)
 
 void buddy_free(struct buddy *b, paddr_t pa, unsigned order)
 {
+	unsigned long irq = spin_lock_irqsave(&b->lock);
 	struct page_frame *f = allocated_head(b, pa, "free");
 
 	if (f->order != order)
-		PANIC("buddy %s: free of %#llx with order %u, but the %s block there has order %u",
+		BUDDY_PANIC(b, "buddy %s: free of %#llx with order %u, but the %s block there has order %u",
 		      b->name, (unsigned long long)pa, order, phys_owner_name(f->owner), f->order);
 	if (f->refcount != 1)
-		PANIC("buddy %s: free of %#llx (%s) while %u references remain", b->name,
+		BUDDY_PANIC(b, "buddy %s: free of %#llx (%s) while %u references remain", b->name,
 		      (unsigned long long)pa, phys_owner_name(f->owner), f->refcount);
 	free_head(b, pa, f);
+	spin_unlock_irqrestore(&b->lock, irq);
 }
 
 void buddy_ref(struct buddy *b, paddr_t pa)
 {
+	unsigned long irq = spin_lock_irqsave(&b->lock);
 	struct page_frame *f = allocated_head(b, pa, "ref");
 
 	ASSERT(f->refcount < UINT32_MAX);
 	f->refcount++;
+	spin_unlock_irqrestore(&b->lock, irq);
 }
 
 void buddy_unref(struct buddy *b, paddr_t pa)
 {
+	unsigned long irq = spin_lock_irqsave(&b->lock);
 	struct page_frame *f = allocated_head(b, pa, "unref");
 
 	if (--f->refcount == 0) {
 		f->refcount = 1;
 		free_head(b, pa, f);
 	}
+	spin_unlock_irqrestore(&b->lock, irq);
+}
+
+/* Readers take the lock of a const allocator: the lock is not part of
+ * what const protects. */
+static inline struct buddy *mut(const struct buddy *b)
+{
+	return (struct buddy *)(uintptr_t)b;
 }
 
 uint64_t buddy_pages_free(const struct buddy *b)
 {
-	return b->zone[PHYS_ZONE_DMA32].pages_free + b->zone[PHYS_ZONE_NORMAL].pages_free;
+	struct buddy *mb = mut(b);
+	unsigned long irq = spin_lock_irqsave(&mb->lock);
+	uint64_t n = mb->zone[PHYS_ZONE_DMA32].pages_free + mb->zone[PHYS_ZONE_NORMAL].pages_free;
+
+	spin_unlock_irqrestore(&mb->lock, irq);
+	return n;
 }
 
 uint64_t buddy_pages_total(const struct buddy *b)
 {
-	return b->zone[PHYS_ZONE_DMA32].pages_total + b->zone[PHYS_ZONE_NORMAL].pages_total;
+	struct buddy *mb = mut(b);
+	unsigned long irq = spin_lock_irqsave(&mb->lock);
+	uint64_t n = mb->zone[PHYS_ZONE_DMA32].pages_total + mb->zone[PHYS_ZONE_NORMAL].pages_total;
+
+	spin_unlock_irqrestore(&mb->lock, irq);
+	return n;
 }
 
 /* ---- checking and reporting ------------------------------------------------- */
@@ -481,7 +538,7 @@ uint64_t buddy_pages_total(const struct buddy *b)
 		}                                                              \
 	} while (0)
 
-err_t buddy_check(const struct buddy *b)
+static err_t check_locked(struct buddy *b) REQUIRES(b->lock)
 {
 	uint64_t heads[PHYS_ZONES][BUDDY_ORDERS] = { { 0 } };
 	uint64_t owned[PHYS_OWNER_COUNT] = { 0 };
@@ -567,12 +624,40 @@ err_t buddy_check(const struct buddy *b)
 	return CAIRN_OK;
 }
 
+err_t buddy_check(const struct buddy *b)
+{
+	struct buddy *mb = mut(b);
+	unsigned long irq = spin_lock_irqsave(&mb->lock);
+	err_t err = check_locked(mb);
+
+	spin_unlock_irqrestore(&mb->lock, irq);
+	return err;
+}
+
+/* What buddy_stats_log prints, copied under the lock. */
+struct stats_snapshot {
+	struct buddy_zone_stats zone[PHYS_ZONES];
+	uint64_t owned[PHYS_OWNER_COUNT];
+	uint64_t failures, injected_failures, failures_by_order[BUDDY_ORDERS];
+};
+
 void buddy_stats_log(const struct buddy *b)
 {
 	static const char *const zone_names[PHYS_ZONES] = { "dma32", "normal" };
+	struct buddy *mb = mut(b);
+	struct stats_snapshot snap;
+	const struct stats_snapshot *sn = &snap;
+	unsigned long irq = spin_lock_irqsave(&mb->lock);
+
+	memcpy(snap.zone, mb->zone, sizeof(snap.zone));
+	memcpy(snap.owned, mb->owned, sizeof(snap.owned));
+	memcpy(snap.failures_by_order, mb->failures_by_order, sizeof(snap.failures_by_order));
+	snap.failures = mb->failures;
+	snap.injected_failures = mb->injected_failures;
+	spin_unlock_irqrestore(&mb->lock, irq);
 
 	for (unsigned z = 0; z < PHYS_ZONES; z++) {
-		const struct buddy_zone_stats *s = &b->zone[z];
+		const struct buddy_zone_stats *s = &sn->zone[z];
 		char orders[BUDDY_ORDERS * 8] = "";
 		size_t len = 0;
 
@@ -591,21 +676,21 @@ void buddy_stats_log(const struct buddy *b)
 		LOG_INFO("mm: %s zone %s: free blocks by order 0..%u: %s", b->name, zone_names[z],
 			 BUDDY_ORDER_MAX, orders);
 	}
-	if (b->failures) {
+	if (sn->failures) {
 		char orders[BUDDY_ORDERS * 8] = "";
 		size_t len = 0;
 
 		for (unsigned k = 0; k < BUDDY_ORDERS; k++)
 			len += ksnprintf(orders + len, sizeof(orders) - len, "%s%llu", k ? " " : "",
-					 (unsigned long long)b->failures_by_order[k]);
+					 (unsigned long long)sn->failures_by_order[k]);
 		LOG_INFO("mm: %s: %llu failed allocations (%llu injected); by order: %s", b->name,
-			 (unsigned long long)b->failures, (unsigned long long)b->injected_failures,
+			 (unsigned long long)sn->failures, (unsigned long long)sn->injected_failures,
 			 orders);
 	} else {
 		LOG_INFO("mm: %s: no failed allocations", b->name);
 	}
 	for (unsigned o = 1; o < PHYS_OWNER_COUNT; o++)
-		if (b->owned[o])
+		if (sn->owned[o])
 			LOG_INFO("mm: %s: %llu KiB held by %s", b->name,
-				 (unsigned long long)(b->owned[o] * 4), owner_names[o]);
+				 (unsigned long long)(sn->owned[o] * 4), owner_names[o]);
 }

@@ -14,10 +14,15 @@
  *
  * Every block is aligned to 16 bytes (max_align_t). Before mm_init has run
  * (or without a memory manager), kmalloc returns NULL: callers handle it.
+ *
+ * Lock order (docs/architecture.md, "Locks"): kmalloc init lock -> slab
+ * cache list lock; every allocation then takes its class's cache lock
+ * (-> buddy lock) or, on the large path, the buddy lock. Any context.
  */
 #include <kernel/alloc.h>
 #include <kernel/assert.h>
 #include <kernel/mm/slab.h>
+#include <kernel/spinlock.h>
 #include <kernel/string.h>
 
 static const uint32_t class_sizes[] = { 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048 };
@@ -26,18 +31,25 @@ static const char *const class_names[] = {
 	"kmalloc-192", "kmalloc-256", "kmalloc-512", "kmalloc-1024", "kmalloc-2048",
 };
 static struct slab_cache classes[ARRAY_SIZE(class_sizes)];
-static bool ready;
+static struct spinlock init_lock = SPINLOCK_INIT("kmalloc init");
+static bool ready; /* set with release ordering once the classes are set up */
 
 static bool ensure_ready(void)
 {
-	if (likely(ready))
+	unsigned long irq;
+
+	if (likely(__atomic_load_n(&ready, __ATOMIC_ACQUIRE)))
 		return true;
 	if (!mm_phys)
 		return false;
-	for (size_t i = 0; i < ARRAY_SIZE(classes); i++)
-		ASSERT(slab_cache_init(&classes[i], class_names[i], class_sizes[i], 16, 0, mm_phys) ==
-		       CAIRN_OK);
-	ready = true;
+	irq = spin_lock_irqsave(&init_lock);
+	if (!ready) {
+		for (size_t i = 0; i < ARRAY_SIZE(classes); i++)
+			ASSERT(slab_cache_init(&classes[i], class_names[i], class_sizes[i], 16, 0,
+					       mm_phys) == CAIRN_OK);
+		__atomic_store_n(&ready, true, __ATOMIC_RELEASE);
+	}
+	spin_unlock_irqrestore(&init_lock, irq);
 	return true;
 }
 
@@ -80,7 +92,7 @@ static void *alloc_from(size_t size, const void *caller)
 /* The usable size of a kmalloc block, or a panic for a foreign pointer. */
 static size_t block_size(const void *p, const void *caller, struct slab_cache **cache)
 {
-	struct page_frame *f = ready ? buddy_frame(mm_phys, mm_virt_to_phys(p)) : NULL;
+	struct page_frame *f = __atomic_load_n(&ready, __ATOMIC_ACQUIRE) ? buddy_frame(mm_phys, mm_virt_to_phys(p)) : NULL;
 
 	*cache = NULL;
 	if (f && f->state == FRAME_ALLOCATED && f->owner == PHYS_OWNER_KMALLOC) {

@@ -28,7 +28,16 @@
  *       intact and red zones intact; an allocated slot has TRACK_ALLOCATED
  *       and red zones intact until it is freed.
  *
- * Lock order (scheduler issue): cache lock, then the buddy lock.
+ * Lock order (docs/architecture.md, "Locks"):
+ *     cache list lock -> cache lock -> buddy lock -> log lock
+ * Each cache's spinlock (c->lock) guards its lists, its slabs' headers and
+ * free lists, the magazine and the statistics; slab creation and
+ * destruction call the buddy allocator under it (cache -> buddy, never
+ * the reverse: buddy.c calls nothing here). The global list of caches
+ * (all_caches, for slab_stats_log) has its own lock, taken before any
+ * cache's. Debug checks panic under the lock; PANIC takes no lock.
+ * slab_cache_find reads an object's frame and slab header without a lock:
+ * the caller owns the object, so neither changes under it.
  */
 #include <kernel/assert.h>
 #include <kernel/fmt.h>
@@ -41,6 +50,18 @@
 #define SLAB_MIN_OBJS 8
 
 enum { ON_PARTIAL = 1, ON_FULL = 2, ON_EMPTY = 3 };
+
+/* A bug found under a cache's lock: release the lock, then report. */
+#define CACHE_PANIC(c, ...)                                                     \
+	do {                                                                   \
+		spin_release_for_panic((struct spinlock *)(uintptr_t)&(c)->lock); \
+		PANIC(__VA_ARGS__);                                            \
+	} while (0)
+#define CACHE_ASSERT_MSG(c, x, fmt, ...)                                        \
+	do {                                                                   \
+		if (unlikely(!(x)))                                            \
+			CACHE_PANIC(c, "assertion failed: %s: " fmt, #x, ##__VA_ARGS__); \
+	} while (0)
 enum { TRACK_FREE = 0x0f4ee000u, TRACK_ALLOCATED = 0xa110c000u };
 
 struct slab {
@@ -60,7 +81,8 @@ struct slab_track {
 	uint32_t pad;
 };
 
-static struct slab_cache *all_caches;
+static struct spinlock caches_lock = SPINLOCK_INIT("slab caches");
+static struct slab_cache *all_caches GUARDED_BY(caches_lock);
 
 static inline size_t slab_bytes(const struct slab_cache *c)
 {
@@ -84,12 +106,13 @@ static inline struct slab_track *track_of(const struct slab_cache *c, void *slot
 
 /* ---- lists ---------------------------------------------------------------- */
 
-static struct slab_list *list_of(struct slab_cache *c, unsigned which)
+static struct slab_list *list_of(struct slab_cache *c, unsigned which) REQUIRES(c->lock)
 {
 	return which == ON_PARTIAL ? &c->partial : which == ON_FULL ? &c->full : &c->empty;
 }
 
 static void list_add(struct slab_cache *c, struct slab *s, unsigned which)
+	REQUIRES(c->lock)
 {
 	struct slab_list *l = list_of(c, which);
 
@@ -103,6 +126,7 @@ static void list_add(struct slab_cache *c, struct slab *s, unsigned which)
 }
 
 static void list_del(struct slab_cache *c, struct slab *s)
+	REQUIRES(c->lock)
 {
 	struct slab_list *l = list_of(c, s->list);
 
@@ -117,6 +141,7 @@ static void list_del(struct slab_cache *c, struct slab *s)
 }
 
 static void list_move(struct slab_cache *c, struct slab *s, unsigned which)
+	REQUIRES(c->lock)
 {
 	list_del(c, s);
 	list_add(c, s, which);
@@ -124,7 +149,7 @@ static void list_move(struct slab_cache *c, struct slab *s, unsigned which)
 
 /* ---- setup ------------------------------------------------------------------- */
 
-static void unlink_cache(struct slab_cache *c)
+static void unlink_cache(struct slab_cache *c) REQUIRES(caches_lock)
 {
 	for (struct slab_cache **p = &all_caches; *p; p = &(*p)->next) {
 		if (*p == c) {
@@ -139,6 +164,7 @@ err_t slab_cache_init(struct slab_cache *c, const char *name, size_t size, size_
 		      unsigned flags, struct buddy *pages)
 {
 	size_t slot, first;
+	unsigned long irq;
 	bool debug;
 
 	if (align == 0)
@@ -149,8 +175,11 @@ err_t slab_cache_init(struct slab_cache *c, const char *name, size_t size, size_
 	align = MAX(align, sizeof(void *));
 	debug = (flags & SLAB_F_DEBUG) || (CONFIG_MM_DEBUG && !(flags & SLAB_F_NODEBUG));
 
+	irq = spin_lock_irqsave(&caches_lock);
 	unlink_cache(c); /* re-initialising a cache struct is allowed */
+	spin_unlock_irqrestore(&caches_lock, irq);
 	memset(c, 0, sizeof(*c));
+	spin_lock_init(&c->lock, name);
 	c->name = name;
 	c->pages = pages;
 	c->obj_size = (uint32_t)size;
@@ -184,8 +213,10 @@ err_t slab_cache_init(struct slab_cache *c, const char *name, size_t size, size_
 			return CAIRN_ERR_INVAL;
 	}
 	c->slab_mask = ~((uintptr_t)slab_bytes(c) - 1);
+	irq = spin_lock_irqsave(&caches_lock);
 	c->next = all_caches;
 	all_caches = c;
+	spin_unlock_irqrestore(&caches_lock, irq);
 	return CAIRN_OK;
 }
 
@@ -215,29 +246,30 @@ static void debug_check_redzones(const struct slab_cache *c, uint8_t *slot, cons
 	long bad = first_not(slot, c->obj_offset, SLAB_REDZONE);
 
 	if (bad >= 0)
-		PANIC("slab %s: red zone before object %p overwritten (byte -%ld is %#x), "
+		CACHE_PANIC(c, "slab %s: red zone before object %p overwritten (byte -%ld is %#x), "
 		      "found at %s by %p; object allocated by %p", c->name,
 		      (void *)(slot + c->obj_offset), (long)c->obj_offset - bad, slot[bad], when,
 		      caller, t->alloc_caller);
 	bad = first_not(slot + right, c->link_offset - right, SLAB_REDZONE);
 	if (bad >= 0)
-		PANIC("slab %s: red zone after object %p (size %u) overwritten (byte +%ld is "
+		CACHE_PANIC(c, "slab %s: red zone after object %p (size %u) overwritten (byte +%ld is "
 		      "%#x), found at %s by %p; object allocated by %p", c->name,
 		      (void *)(slot + c->obj_offset), c->obj_size, (long)c->obj_size + bad,
 		      slot[right + bad], when, caller, t->alloc_caller);
 }
 
 static void debug_on_alloc(struct slab_cache *c, uint8_t *slot, const void *caller)
+	REQUIRES(c->lock)
 {
 	struct slab_track *t = track_of(c, slot);
 	uint8_t *obj = slot + c->obj_offset;
 	long bad;
 
-	ASSERT_MSG(t->state == TRACK_FREE, "slab %s: free list holds object %p in state %#x",
+	CACHE_ASSERT_MSG(c, t->state == TRACK_FREE, "slab %s: free list holds object %p in state %#x",
 		   c->name, (void *)obj, t->state);
 	bad = first_not(obj, c->obj_size, SLAB_POISON_FREE);
 	if (bad >= 0)
-		PANIC("slab %s: use after free: object %p was written after it was freed by %p "
+		CACHE_PANIC(c, "slab %s: use after free: object %p was written after it was freed by %p "
 		      "(byte +%ld is %#x, expected %#x); found when %p allocated it", c->name,
 		      (void *)obj, t->free_caller, bad, obj[bad], SLAB_POISON_FREE, caller);
 	debug_check_redzones(c, slot, "allocation", caller);
@@ -254,12 +286,12 @@ static uint8_t *debug_slot_of(struct slab_cache *c, struct slab *s, void *obj,
 	uintptr_t off = (uintptr_t)obj - base;
 
 	if (s->magic != SLAB_MAGIC || s->cache != c)
-		PANIC("slab %s: invalid free of %p by %p: not an object of this cache%s%s", c->name,
+		CACHE_PANIC(c, "slab %s: invalid free of %p by %p: not an object of this cache%s%s", c->name,
 		      obj, caller, s->magic == SLAB_MAGIC ? "; it belongs to cache " : "",
 		      s->magic == SLAB_MAGIC ? s->cache->name : "");
 	if ((uintptr_t)obj < base || off % c->slot_size != c->obj_offset ||
 	    off / c->slot_size >= c->objs_per_slab)
-		PANIC("slab %s: invalid free of %p by %p: not the start of an object", c->name, obj,
+		CACHE_PANIC(c, "slab %s: invalid free of %p by %p: not the start of an object", c->name, obj,
 		      caller);
 	return (uint8_t *)obj - c->obj_offset;
 }
@@ -270,9 +302,9 @@ static void debug_on_free(struct slab_cache *c, uint8_t *slot, const void *calle
 	uint8_t *obj = slot + c->obj_offset;
 
 	if (t->state == TRACK_FREE)
-		PANIC("slab %s: double free of object %p by %p; allocated by %p, first freed by %p",
+		CACHE_PANIC(c, "slab %s: double free of object %p by %p; allocated by %p, first freed by %p",
 		      c->name, (void *)obj, caller, t->alloc_caller, t->free_caller);
-	ASSERT_MSG(t->state == TRACK_ALLOCATED, "slab %s: object %p has a corrupt track (%#x)",
+	CACHE_ASSERT_MSG(c, t->state == TRACK_ALLOCATED, "slab %s: object %p has a corrupt track (%#x)",
 		   c->name, (void *)obj, t->state);
 	debug_check_redzones(c, slot, "free", caller);
 	memset(obj, SLAB_POISON_FREE, c->obj_size);
@@ -283,6 +315,7 @@ static void debug_on_free(struct slab_cache *c, uint8_t *slot, const void *calle
 /* ---- slabs ------------------------------------------------------------------------ */
 
 static struct slab *slab_create(struct slab_cache *c)
+	REQUIRES(c->lock)
 {
 	unsigned bflags = (c->flags & SLAB_F_DMA32) ? BUDDY_DMA32 : 0;
 	struct slab *s;
@@ -292,7 +325,7 @@ static struct slab *slab_create(struct slab_cache *c)
 	if (buddy_alloc(c->pages, c->order, bflags, PHYS_OWNER_SLAB, &pa) != CAIRN_OK)
 		return NULL;
 	s = mm_phys_to_virt(pa);
-	ASSERT_MSG(((uintptr_t)s & ~c->slab_mask) == 0,
+	CACHE_ASSERT_MSG(c, ((uintptr_t)s & ~c->slab_mask) == 0,
 		   "slab %s: block %p not aligned to %zu: the direct map offset is misaligned",
 		   c->name, (void *)s, slab_bytes(c));
 	for (size_t i = 0; i < (1u << c->order); i++)
@@ -322,6 +355,7 @@ static struct slab *slab_create(struct slab_cache *c)
 }
 
 static void slab_destroy(struct slab_cache *c, struct slab *s)
+	REQUIRES(c->lock)
 {
 	paddr_t pa = mm_virt_to_phys(s);
 
@@ -338,6 +372,7 @@ static void slab_destroy(struct slab_cache *c, struct slab *s)
 
 /* A partial slab from the empty list or a new slab; NULL when out of memory. */
 static struct slab *refill(struct slab_cache *c)
+	REQUIRES(c->lock)
 {
 	struct slab *s = c->empty.head;
 
@@ -353,19 +388,25 @@ static struct slab *refill(struct slab_cache *c)
 
 void *slab_cache_alloc_from(struct slab_cache *c, const void *caller)
 {
+	unsigned long irq = spin_lock_irqsave(&c->lock);
 	struct slab *s = c->partial.head;
 	uint8_t *slot;
 
 	if (unlikely(mm_fault_inject(MM_FAULT_SLAB))) {
 		c->stats.failures++;
+		spin_unlock_irqrestore(&c->lock, irq);
 		return NULL;
 	}
 	if (likely(c->mag_count)) { /* (S5) */
+		void *obj = c->magazine[--c->mag_count];
+
 		c->stats.allocs++;
-		return c->magazine[--c->mag_count];
+		spin_unlock_irqrestore(&c->lock, irq);
+		return obj;
 	}
 	if (unlikely(!s) && !(s = refill(c))) {
 		c->stats.failures++;
+		spin_unlock_irqrestore(&c->lock, irq);
 		return NULL;
 	}
 	slot = s->freelist;
@@ -376,6 +417,7 @@ void *slab_cache_alloc_from(struct slab_cache *c, const void *caller)
 	c->stats.allocs++;
 	if (c->debug)
 		debug_on_alloc(c, slot, caller);
+	spin_unlock_irqrestore(&c->lock, irq);
 	return slot + c->obj_offset;
 }
 
@@ -395,6 +437,7 @@ void *slab_cache_zalloc(struct slab_cache *c)
 
 /* Put obj back on its slab's free list (no statistics). */
 static void release(struct slab_cache *c, void *obj, const void *caller)
+	REQUIRES(c->lock)
 {
 	struct slab *s = slab_of(c, obj);
 	uint8_t *slot;
@@ -403,7 +446,7 @@ static void release(struct slab_cache *c, void *obj, const void *caller)
 		slot = debug_slot_of(c, s, obj, caller);
 		debug_on_free(c, slot, caller);
 	} else {
-		ASSERT_MSG(s->cache == c, "slab %s: free of %p, which is not an object of it",
+		CACHE_ASSERT_MSG(c, s->cache == c, "slab %s: free of %p, which is not an object of it",
 			   c->name, obj);
 		slot = obj;
 	}
@@ -420,14 +463,17 @@ static void release(struct slab_cache *c, void *obj, const void *caller)
 
 void slab_cache_free_from(struct slab_cache *c, void *obj, const void *caller)
 {
+	unsigned long irq;
+
 	if (!obj)
 		return;
+	irq = spin_lock_irqsave(&c->lock);
 	c->stats.frees++;
-	if (likely(c->mag_count < SLAB_MAGAZINE) && !c->debug) { /* (S5) */
+	if (likely(c->mag_count < SLAB_MAGAZINE) && !c->debug) /* (S5) */
 		c->magazine[c->mag_count++] = obj;
-		return;
-	}
-	release(c, obj, caller);
+	else
+		release(c, obj, caller);
+	spin_unlock_irqrestore(&c->lock, irq);
 }
 
 void slab_cache_free(struct slab_cache *c, void *obj)
@@ -437,12 +483,13 @@ void slab_cache_free(struct slab_cache *c, void *obj)
 
 /* Return the magazine's objects to their slabs. */
 static void drain(struct slab_cache *c)
+	REQUIRES(c->lock)
 {
 	while (c->mag_count)
 		release(c, c->magazine[--c->mag_count], NULL);
 }
 
-void slab_cache_shrink(struct slab_cache *c)
+static void shrink_locked(struct slab_cache *c) REQUIRES(c->lock)
 {
 	drain(c);
 	while (c->empty.head)
@@ -451,14 +498,38 @@ void slab_cache_shrink(struct slab_cache *c)
 		slab_destroy(c, c->partial.head);
 }
 
+void slab_cache_shrink(struct slab_cache *c)
+{
+	unsigned long irq = spin_lock_irqsave(&c->lock);
+
+	shrink_locked(c);
+	spin_unlock_irqrestore(&c->lock, irq);
+}
+
+uint64_t slab_cache_in_use(const struct slab_cache *c)
+{
+	struct slab_cache *mc = (struct slab_cache *)(uintptr_t)c; /* the lock is not const */
+	unsigned long irq = spin_lock_irqsave(&mc->lock);
+	uint64_t n = mc->stats.allocs - mc->stats.frees;
+
+	spin_unlock_irqrestore(&mc->lock, irq);
+	return n;
+}
+
 void slab_cache_destroy(struct slab_cache *c)
 {
-	if (slab_cache_in_use(c))
-		PANIC("slab %s: destroyed with %llu objects still allocated (a leak)", c->name,
-		      (unsigned long long)slab_cache_in_use(c));
-	slab_cache_shrink(c);
-	ASSERT(!c->partial.head && !c->full.head); /* (S1) */
+	unsigned long irq = spin_lock_irqsave(&c->lock);
+	uint64_t in_use = c->stats.allocs - c->stats.frees;
+
+	if (in_use)
+		CACHE_PANIC(c, "slab %s: destroyed with %llu objects still allocated (a leak)", c->name,
+		      (unsigned long long)in_use);
+	shrink_locked(c);
+	CACHE_ASSERT_MSG(c, !c->partial.head && !c->full.head, "slab %s: S1", c->name);
+	spin_unlock_irqrestore(&c->lock, irq);
+	irq = spin_lock_irqsave(&caches_lock);
 	unlink_cache(c);
+	spin_unlock_irqrestore(&caches_lock, irq);
 }
 
 struct slab_cache *slab_cache_find(const struct buddy *pages, const void *p)
@@ -484,7 +555,7 @@ struct slab_cache *slab_cache_find(const struct buddy *pages, const void *p)
 	} while (0)
 
 static err_t check_list(const struct slab_cache *c, const struct slab_list *l, unsigned which,
-			uint64_t *in_use)
+			uint64_t *in_use) REQUIRES(c->lock)
 {
 	uint64_t n = 0;
 
@@ -533,7 +604,7 @@ static err_t check_list(const struct slab_cache *c, const struct slab_list *l, u
 	return CAIRN_OK;
 }
 
-err_t slab_cache_check(const struct slab_cache *c)
+static err_t check_locked(const struct slab_cache *c) REQUIRES(c->lock)
 {
 	uint64_t in_use = 0;
 	err_t err;
@@ -545,26 +616,45 @@ err_t slab_cache_check(const struct slab_cache *c)
 		err = check_list(c, &c->empty, ON_EMPTY, &in_use);
 	if (err)
 		return err;
-	CHECK(in_use == slab_cache_in_use(c) + c->mag_count,
+	CHECK(in_use == c->stats.allocs - c->stats.frees + c->mag_count,
 	      "%s: S3: %llu objects in slabs, %llu in use + %u in the magazine", c->name,
-	      (unsigned long long)in_use, (unsigned long long)slab_cache_in_use(c), c->mag_count);
+	      (unsigned long long)in_use, (unsigned long long)(c->stats.allocs - c->stats.frees),
+	      c->mag_count);
 	return CAIRN_OK;
+}
+
+err_t slab_cache_check(const struct slab_cache *c)
+{
+	struct slab_cache *mc = (struct slab_cache *)(uintptr_t)c; /* the lock is not const */
+	unsigned long irq = spin_lock_irqsave(&mc->lock);
+	err_t err = check_locked(mc);
+
+	spin_unlock_irqrestore(&mc->lock, irq);
+	return err;
 }
 
 void slab_stats_log(void)
 {
-	for (const struct slab_cache *c = all_caches; c; c = c->next) {
+	unsigned long list_irq = spin_lock_irqsave(&caches_lock);
+
+	for (struct slab_cache *c = all_caches; c; c = c->next) {
+		unsigned long irq = spin_lock_irqsave(&c->lock);
 		uint64_t slabs = c->partial.count + c->full.count + c->empty.count;
 
-		if (!c->stats.allocs && !slabs)
+		if (!c->stats.allocs && !slabs) {
+			spin_unlock_irqrestore(&c->lock, irq);
 			continue;
+		}
 		LOG_INFO("mm: slab %-14s %5u B x%-3u/slab: %llu in use, %llu slabs (peak %llu, "
 			 "%llu KiB); churn %llu allocs %llu frees; %llu failures%s",
 			 c->name, c->obj_size, c->objs_per_slab,
-			 (unsigned long long)slab_cache_in_use(c), (unsigned long long)slabs,
+			 (unsigned long long)(c->stats.allocs - c->stats.frees),
+			 (unsigned long long)slabs,
 			 (unsigned long long)c->stats.slabs_peak,
 			 (unsigned long long)(slabs * slab_bytes(c) / 1024),
 			 (unsigned long long)c->stats.allocs, (unsigned long long)c->stats.frees,
 			 (unsigned long long)c->stats.failures, c->debug ? " [debug]" : "");
+		spin_unlock_irqrestore(&c->lock, irq);
 	}
+	spin_unlock_irqrestore(&caches_lock, list_irq);
 }

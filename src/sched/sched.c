@@ -62,6 +62,7 @@
 #include <kernel/fmt.h>
 #include <kernel/log.h>
 #include <kernel/sched.h>
+#include <kernel/spinlock.h>
 #include <kernel/trace.h>
 
 #include "sched_internal.h"
@@ -389,6 +390,7 @@ void sched_block_locked(enum thread_block why)
 {
 	struct thread *t = cpu.current;
 
+	spin_assert_none_held("block"); /* blocking with a spinlock held panics (Locks) */
 	DEBUG_ASSERT(!arch_irq_enabled());
 	ASSERT_MSG(cpu.irq_depth == 0, "sched: blocking in an interrupt handler");
 	ASSERT_MSG(t != cpu.idle, "sched: the idle thread may not block");
@@ -433,6 +435,7 @@ noreturn void sched_exit_locked(void)
 
 void sched_yield_locked(void)
 {
+	spin_assert_none_held("yield"); /* yielding with a spinlock held panics (Locks) */
 	cpu.stats.yields++;
 	reschedule_locked(SCHED_WHY_YIELD); /* P3 */
 }

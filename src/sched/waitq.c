@@ -15,6 +15,7 @@
 #include <kernel/arch.h>
 #include <kernel/assert.h>
 #include <kernel/sched.h>
+#include <kernel/spinlock.h>
 #include <kernel/waitq.h>
 
 #include "sched_internal.h"
@@ -37,6 +38,7 @@ err_t wait_locked(struct waitq *wq, uint64_t deadline_ns, enum thread_block why)
 {
 	struct thread *t = thread_current();
 
+	spin_assert_none_held("wait"); /* sleep/join/waitq with a spinlock held panics (Locks) */
 	DEBUG_ASSERT(!arch_irq_enabled());
 	ASSERT_MSG(t && !sched_in_irq(), "wait: only threads can wait");
 	if (deadline_ns != TIMER_NEVER && deadline_ns <= arch_clock_ns())

@@ -7,9 +7,10 @@
  * thread_release on close). Calls decode fully - handle, type, rights,
  * then every argument - before they act ("validate fully, then act").
  *
- * Handle tables are not locked internally: the calls here keep preemption
- * off around every table operation (the scheduler's
- * sched_preempt_disable), and never block while it is off.
+ * The table locks itself (include/kernel/handle.h). The calls here also
+ * keep preemption off (sched_preempt_disable) where a lookup and the
+ * thread_ref that follows must not be separated by a close on this CPU,
+ * and never block while it is off.
  */
 #include <cairn/thread.h>
 #include <kernel/arch.h>
@@ -81,7 +82,7 @@ cairn_err_t cairn_thread_spawn(const struct cairn_thread_attr *attr, cairn_threa
 	/* Reserve the handle first (a free slot), then spawn, then fill it. */
 	sched_preempt_disable();
 	err = ensure_table();
-	if (err == CAIRN_OK && table.used >= table.nslots)
+	if (err == CAIRN_OK && handle_table_used(&table) >= table.nslots)
 		err = CAIRN_ERR_LIMIT;
 	sched_preempt_enable();
 	if (err)

@@ -30,14 +30,17 @@
  * Its offset is set once at boot (kernels: the canonical direct map; the
  * hosted shim: its memory arena; unit tests: their fake arena).
  *
- * Context: thread context or early boot, one CPU; not from interrupt
- * handlers. Not yet locked internally: the scheduler issue adds the
- * `buddy.lock` spinlock named in src/mm/buddy.c.
+ * Context: any context (interrupt handlers included): every call takes
+ * the allocator's spinlock `lock`, a leaf in the lock order
+ * (docs/architecture.md, "Locks"): nothing else is taken under it but the
+ * log. buddy_frame/buddy_frame_paddr read the arenas without it: arenas
+ * change only in buddy_init/buddy_add_range, during boot.
  */
 #ifndef KERNEL_MM_PHYS_H
 #define KERNEL_MM_PHYS_H
 
 #include <kernel/boot_info.h>
+#include <kernel/spinlock.h>
 #include <kernel/types.h>
 
 #define PAGE_SHIFT 12
@@ -111,16 +114,19 @@ struct buddy_zone_stats {
 };
 
 struct buddy {
+	struct spinlock lock;
 	const char *name;
+	/* Written only by buddy_init and buddy_add_range (boot), under lock. */
 	struct buddy_arena arenas[BUDDY_ARENAS_MAX]; /* sorted by base */
 	size_t narenas;
-	struct page_frame *free[PHYS_ZONES][BUDDY_ORDERS]; /* list heads */
-	struct buddy_zone_stats zone[PHYS_ZONES];
-	uint64_t owned[PHYS_OWNER_COUNT]; /* pages held per owner */
-	uint64_t memmap_pages;            /* pages used by the frame arrays */
-	uint64_t failures;                /* CAIRN_ERR_NOMEM returned */
-	uint64_t failures_by_order[BUDDY_ORDERS];
-	uint64_t injected_failures;       /* of which injected */
+	/* Frames' state, the lists and every counter: */
+	struct page_frame *free[PHYS_ZONES][BUDDY_ORDERS] GUARDED_BY_MEMBER(lock); /* list heads */
+	struct buddy_zone_stats zone[PHYS_ZONES] GUARDED_BY_MEMBER(lock);
+	uint64_t owned[PHYS_OWNER_COUNT] GUARDED_BY_MEMBER(lock); /* pages held per owner */
+	uint64_t memmap_pages GUARDED_BY_MEMBER(lock);  /* pages used by the frame arrays */
+	uint64_t failures GUARDED_BY_MEMBER(lock);      /* CAIRN_ERR_NOMEM returned */
+	uint64_t failures_by_order[BUDDY_ORDERS] GUARDED_BY_MEMBER(lock);
+	uint64_t injected_failures GUARDED_BY_MEMBER(lock); /* of which injected */
 };
 
 /*

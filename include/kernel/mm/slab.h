@@ -30,14 +30,17 @@
  * SLAB_KMALLOC_SIZES; larger requests take whole buddy blocks (the
  * "large path", documented in docs/memory.md).
  *
- * Context: thread context or early boot, one CPU, not from interrupt
- * handlers. Not yet locked: the scheduler issue adds one lock per cache
- * (taken before the buddy allocator's lock).
+ * Context: any context (interrupt handlers included). Each cache has a
+ * spinlock `lock` guarding its lists, slabs, magazine and statistics; it
+ * is taken before the buddy allocator's lock (docs/architecture.md,
+ * "Locks"). slab_cache_init and slab_cache_destroy must not race with
+ * users of the same cache.
  */
 #ifndef KERNEL_MM_SLAB_H
 #define KERNEL_MM_SLAB_H
 
 #include <kernel/mm/phys.h>
+#include <kernel/spinlock.h>
 #include <kernel/types.h>
 
 #define SLAB_F_DEBUG (1u << 0)   /* debug checks even without CONFIG_MM_DEBUG */
@@ -69,17 +72,18 @@ struct slab_cache_stats {
 #define SLAB_MAGAZINE 16
 
 struct slab_cache {
+	struct spinlock lock;
 	/* The fast path's fields first. */
-	uint32_t mag_count;
-	void *magazine[SLAB_MAGAZINE];
-	struct slab_list partial;
+	uint32_t mag_count GUARDED_BY_MEMBER(lock);
+	void *magazine[SLAB_MAGAZINE] GUARDED_BY_MEMBER(lock);
+	struct slab_list partial GUARDED_BY_MEMBER(lock);
 	uint32_t slot_size;     /* stride between objects */
 	uint32_t obj_offset;    /* object start within a slot */
 	uint32_t link_offset;   /* free-list link within a slot */
 	uint32_t objs_per_slab;
 	uintptr_t slab_mask;    /* ~(slab bytes - 1) */
 	bool debug;
-	struct slab_cache_stats stats;
+	struct slab_cache_stats stats GUARDED_BY_MEMBER(lock);
 
 	const char *name;
 	struct buddy *pages;
@@ -88,8 +92,8 @@ struct slab_cache {
 	uint32_t first_offset;  /* first slot within a slab */
 	uint8_t order;
 	unsigned flags;
-	struct slab_list full, empty;
-	struct slab_cache *next; /* every cache, for slab_stats_log */
+	struct slab_list full GUARDED_BY_MEMBER(lock), empty GUARDED_BY_MEMBER(lock);
+	struct slab_cache *next; /* every cache, for slab_stats_log (slab.c's list lock) */
 };
 
 /*
@@ -124,11 +128,8 @@ void slab_cache_free(struct slab_cache *c, void *obj);
 void *slab_cache_alloc_from(struct slab_cache *c, const void *caller);
 void slab_cache_free_from(struct slab_cache *c, void *obj, const void *caller);
 
-/* slab_cache_in_use - objects allocated and not yet freed. */
-static inline uint64_t slab_cache_in_use(const struct slab_cache *c)
-{
-	return c->stats.allocs - c->stats.frees;
-}
+/* slab_cache_in_use - objects allocated and not yet freed (a snapshot). */
+uint64_t slab_cache_in_use(const struct slab_cache *c);
 
 /* slab_cache_shrink - empty the magazine and give empty slabs back to the
  * page allocator. */
