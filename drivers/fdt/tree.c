@@ -226,7 +226,8 @@ static err_t take_prop(struct scan *s, struct node_props *np, struct open_node *
 
 		if (strcmp(name, wanted[i].name) != 0)
 			continue;
-		r = (struct raw_prop *)((wanted[i].open ? (char *)o : (char *)np) + wanted[i].where);
+		r = (struct raw_prop *)(void *)((wanted[i].open ? (char *)o : (char *)np) +
+					      wanted[i].where);
 		if (!r->at)
 			*r = (struct raw_prop){ (uint32_t)(v - (const char *)s->blob), len };
 		break;
