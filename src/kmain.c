@@ -39,9 +39,17 @@ static int app_thread(void *arg)
 	return app_run();
 }
 
+/* The scheduler starts with the boot context as its thread "boot". */
+static void scheduler_start(void)
+{
+	err_t err = sched_init("boot");
+
+	if (err)
+		PANIC("sched: cannot start: %s", cairn_err_name(err));
+}
+
 /*
- * The scheduler starts with the boot context as its thread "boot"; the
- * application runs as the first spawned thread ("app", normal band, FP
+ * The application runs as the first spawned thread ("app", normal band, FP
  * allowed) and boot waits for it, so its status ends the run as before.
  */
 static int app_run_as_thread(void)
@@ -55,9 +63,6 @@ static int app_run_as_thread(void)
 	int status = 0;
 	err_t err;
 
-	err = sched_init("boot");
-	if (err)
-		PANIC("sched: cannot start: %s", cairn_err_name(err));
 	err = thread_spawn(&attr, app_thread, NULL, &t);
 	if (err)
 		PANIC("sched: cannot start the application thread: %s", cairn_err_name(err));
@@ -107,7 +112,11 @@ noreturn void kernel_main(struct boot_info *bi)
 	LOG_INFO("boot: init complete in %llu us",
 		 (unsigned long long)(arch_clock_ns() / 1000));
 
-	selftest_run_requested();
+	selftest_run_requested(SELFTEST_STAGE_BOOT);
+#if CONFIG_SCHED
+	scheduler_start();
+#endif
+	selftest_run_requested(SELFTEST_STAGE_THREADS);
 #if CONFIG_SCHED
 	status = app_run_as_thread();
 #else

@@ -49,14 +49,14 @@ static const struct {
 };
 #endif
 
-void selftest_run_requested(void)
+void selftest_run_requested(enum selftest_stage stage)
 {
 	char name[32];
 
 	if (cmdline_value("cairn.selftest", name, sizeof(name)) != CAIRN_OK)
 		return;
 #if CONFIG_SELFTEST
-	for (size_t i = 0; i < ARRAY_SIZE(selftests); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(selftests) && stage == SELFTEST_STAGE_BOOT; i++) {
 		if (strcmp(name, selftests[i].name) == 0) {
 			LOG_INFO("selftest: running %s", name);
 			selftests[i].fn();
@@ -69,6 +69,8 @@ void selftest_run_requested(void)
 
 		if (strcmp(name, t->name) != 0)
 			continue;
+		if (t->stage != stage)
+			return; /* its stage comes (or came) at another point of boot */
 		LOG_INFO("selftest: running %s", name);
 		err = t->fn();
 		if (!t->passes)
@@ -79,8 +81,10 @@ void selftest_run_requested(void)
 		LOG_INFO("selftest: %s passed", name);
 		return;
 	}
-	LOG_WARN("selftest: unknown selftest '%s' ignored", name);
+	if (stage == SELFTEST_STAGE_THREADS)
+		LOG_WARN("selftest: unknown selftest '%s' ignored", name);
 #else
-	LOG_WARN("selftest: '%s' requested but CONFIG_SELFTEST is off", name);
+	if (stage == SELFTEST_STAGE_THREADS)
+		LOG_WARN("selftest: '%s' requested but CONFIG_SELFTEST is off", name);
 #endif
 }

@@ -2,12 +2,15 @@
 /*
  * AArch64 exceptions: the decoded dump and the panic.
  *
- * Every exception is fatal for now (no interrupts are enabled yet, no
- * demand paging, no EL0), with one exception: a semihosting call (HLT
- * #0xf000) on a machine where semihosting is not enabled traps as an
- * "unknown reason" synchronous exception; that one is skipped and reported
- * to the caller (x0 = -1), so that a test exit on a machine without
- * semihosting becomes an error return instead of a crash (platform.c).
+ * Every exception is fatal (no demand paging, no EL0), with two
+ * exceptions. An IRQ taken from EL1 is an interrupt: it goes to
+ * aarch64_irq (irq.c), which asks the GIC driver for the INTID and calls
+ * irq_dispatch, and the frame is restored on return. And a semihosting
+ * call (HLT #0xf000) on a machine where semihosting is not enabled traps
+ * as an "unknown reason" synchronous exception; that one is skipped and
+ * reported to the caller (x0 = -1), so that a test exit on a machine
+ * without semihosting becomes an error return instead of a crash
+ * (platform.c).
  *
  * aarch64_trap() turns anything else into a panic whose record holds:
  * which vector (sync/IRQ/FIQ/SError and from where), the ESR decoded
@@ -137,6 +140,7 @@ void arch_frame_dump(const struct arch_frame *f)
 	dump_system();
 }
 
+void aarch64_irq(void); /* irq.c */
 void aarch64_trap(struct arch_frame *f, uint64_t kind);
 void aarch64_trap(struct arch_frame *f, uint64_t kind)
 {
@@ -146,6 +150,10 @@ void aarch64_trap(struct arch_frame *f, uint64_t kind)
 	char what[64], where[128];
 
 	f->kind = kind;
+	if (kind == ((1u << 2) | 1u)) { /* IRQ from EL1 (SP_EL1) */
+		aarch64_irq();
+		return;
+	}
 	/* A semihosting call with semihosting off: skip it, return -1. */
 	if ((kind & 3) == 0 && ec == 0x00 && f->elr == (uintptr_t)aarch64_semihost_insn) {
 		f->x[0] = (uint64_t)-1;

@@ -10,8 +10,9 @@
  * (include/arch/aarch64.h) on the current stack and calls
  * aarch64_trap(frame, kind) with kind = group << 2 | type. If it returns,
  * the (possibly modified) frame is restored and the exception returns:
- * that is how a semihosting call on a machine without semihosting is
- * skipped instead of killing the kernel (see trap.c).
+ * that is how interrupts (IRQ from EL1, kind 5) come back to the code
+ * they interrupted, and how a semihosting call on a machine without
+ * semihosting is skipped instead of killing the kernel (see trap.c).
  * The kernel uses no FP/SIMD registers (-mgeneral-regs-only), so none are
  * saved here: see the FP policy in docs/boot-aarch64.md.
  */

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Exception entry stubs for vectors 0-31.
+ * Entry stubs: exceptions (vectors 0-31) and interrupts (32-255).
  *
  * Each stub makes the stack look the same whatever the CPU pushed: a dummy
  * error code where the CPU gives none, then the vector number; the common
  * path saves the general registers, forming a struct arch_frame
  * (arch/x86_64/include/arch/x86.h), and calls x86_trap(frame). Exceptions
- * are fatal for now, but the path restores and returns properly so that
- * interrupts can use it later.
+ * are fatal; interrupts (vector >= 32) go on to x86_irq_entry (irq.c) and
+ * return through the same path with iretq.
+ *
+ * The 224 interrupt stubs are 16 bytes apart from x86_irq_stubs, so the
+ * IDT finds the stub of vector v at x86_irq_stubs + (v - 32) * 16.
  */
 	.text
 	.code64
@@ -100,6 +103,22 @@ trap_common:
 	popq %rax
 	addq $16, %rsp
 	iretq
+
+	.balign 16
+	.globl x86_irq_stubs
+x86_irq_stubs:
+	/* Fixed encodings, so each stub is exactly 16 bytes: push $0 (2),
+	 * push imm32 (5), jmp rel32 (5), four int3 of padding. */
+	.set vec, 32
+	.rept 224
+	pushq $0
+	.byte 0x68
+	.long vec
+	.byte 0xe9
+	.long trap_common - (. + 4)
+	.byte 0xcc, 0xcc, 0xcc, 0xcc
+	.set vec, vec + 1
+	.endr
 
 	.section .rodata
 	.balign 8

@@ -2,12 +2,14 @@
 /*
  * The IDT and CPU exceptions.
  *
- * Every exception is fatal for now (the kernel takes no recoverable faults:
- * no demand paging, no user mode). x86_trap() turns one into a panic whose
- * record holds a decoded register dump: the exception's name, its error
- * code decoded (for page faults: present/write/user/reserved/fetch), the
- * faulting address with the canonical region it falls in, and the stack it
- * ran on. Double fault, NMI and machine check use IST stacks (gdt.c).
+ * Every exception is fatal (the kernel takes no recoverable faults: no
+ * demand paging, no user mode); vectors 32-255 are interrupts and go to
+ * x86_irq_entry (irq.c), which dispatches them through the APIC driver.
+ * x86_trap() turns an exception into a panic whose record holds a decoded
+ * register dump: the exception's name, its error code decoded (for page
+ * faults: present/write/user/reserved/fetch), the faulting address with
+ * the canonical region it falls in, and the stack it ran on. Double fault,
+ * NMI and machine check use IST stacks (gdt.c).
  */
 #include <kernel/arch.h>
 #include <kernel/assert.h>
@@ -32,6 +34,8 @@ STATIC_ASSERT(sizeof(struct idt_entry) == 16, "IDT entry layout");
 
 static struct idt_entry idt[256] __aligned(16);
 extern const uint64_t x86_trap_stubs[32];
+extern const char x86_irq_stubs[]; /* trap.S: vector v at + (v - 32) * 16 */
+void x86_irq_entry(uint64_t vector); /* irq.c */
 
 static const char *const names[32] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -52,8 +56,9 @@ void x86_idt_init(void)
 		uint64_t base;
 	} __packed ptr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)idt };
 
-	for (int v = 0; v < 32; v++) {
-		uint64_t off = x86_trap_stubs[v];
+	for (int v = 0; v < 256; v++) {
+		uint64_t off = v < 32 ? x86_trap_stubs[v] :
+			       (uint64_t)(uintptr_t)(x86_irq_stubs + (v - 32) * 16);
 		uint8_t ist = v == 8 ? IST_DOUBLE_FAULT : v == 2 ? IST_NMI :
 			      v == 18 ? IST_MACHINE_CHECK : 0;
 
@@ -119,9 +124,14 @@ void x86_trap(struct arch_frame *f);
 void x86_trap(struct arch_frame *f)
 {
 	uint64_t v = f->vector;
-	const char *stack = x86_ist_stack_name(f->rsp);
+	const char *stack;
 	char where[128];
 
+	if (v >= 32) { /* an interrupt: the controller's vector -> line */
+		x86_irq_entry(v);
+		return;
+	}
+	stack = x86_ist_stack_name(f->rsp);
 	kprintf("\nexception: %s (vector %llu) error code %#llx\n", names[v & 31],
 		(unsigned long long)v, (unsigned long long)f->error);
 	if (v == 14) {

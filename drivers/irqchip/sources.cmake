@@ -8,6 +8,8 @@
 # The MADT parser is ACPI's (drivers/acpi/madt.c); it is listed here, next
 # to its one consumer, so that the ACPI layer's own list stays as it was.
 list(APPEND cairn_driver_sources acpi/madt.c)
-if(NOT CONFIG_ARCH STREQUAL "aarch64")
+if(CONFIG_ARCH STREQUAL "aarch64")
+  list(APPEND cairn_driver_sources irqchip/gic.c irqchip/gicv2.c irqchip/gicv3.c)
+else()
   list(APPEND cairn_driver_sources irqchip/lapic.c irqchip/ioapic.c irqchip/apic.c)
 endif()

@@ -65,6 +65,8 @@ static err_t mm_map(void)
 	struct vm_space *s = vm_kernel;
 	uint64_t free0 = buddy_pages_free(mm_phys);
 	uint64_t tables0 = mm_phys->owned[PHYS_OWNER_PAGETABLE];
+	/* Threads' stacks are VM objects too, when the scheduler runs. */
+	uint64_t objects0 = mm_phys->owned[PHYS_OWNER_VMOBJECT];
 	struct vm_mapping *m, *st, *pm;
 	struct vm_object *o;
 	uint8_t *p;
@@ -113,13 +115,16 @@ static err_t mm_map(void)
 	EXPECT(query_prot((vaddr_t)__bss_start) == PT_WRITE);
 	EXPECT(pagetable_query(s->pt, 0x1000, NULL, NULL, NULL) == CAIRN_ERR_NOENT);
 #endif
-	EXPECT(query_prot((vaddr_t)mm_phys_to_virt(MiB(1))) == PT_WRITE);
+	/* The direct map: RAM (a page the allocator hands out) is rw-, NX. */
+	EXPECT(buddy_alloc(mm_phys, 0, 0, PHYS_OWNER_TEST, &pa) == CAIRN_OK);
+	EXPECT(query_prot((vaddr_t)mm_phys_to_virt(pa)) == PT_WRITE);
+	buddy_free(mm_phys, pa, 0);
 
 	EXPECT(vm_space_check(s) == CAIRN_OK);
 	EXPECT(buddy_check(mm_phys) == CAIRN_OK);
-	/* Nothing leaked: no object frames or test pages left, the table pages
-	 * back to where they were (slabs for bookkeeping may stay cached). */
-	EXPECT(mm_phys->owned[PHYS_OWNER_VMOBJECT] == 0);
+	/* Nothing leaked: object frames and table pages back to where they were,
+	 * no test pages left (slabs for bookkeeping may stay cached). */
+	EXPECT(mm_phys->owned[PHYS_OWNER_VMOBJECT] == objects0);
 	EXPECT(mm_phys->owned[PHYS_OWNER_TEST] == 0);
 	EXPECT(mm_phys->owned[PHYS_OWNER_PAGETABLE] == tables0);
 	LOG_INFO("selftest: mm-map: map/protect/unmap, phys and stack mappings, W^X all as "

@@ -66,4 +66,34 @@ cairn_boot_test(invalid-opcode direct 30 --cmdline "cairn.test cairn.selftest=in
 cairn_boot_test(pagefault-el2 direct+el2+gicv3 30
   --cmdline "cairn.test cairn.selftest=pagefault" --expect panic
   --require "translation fault at level 0 on read")
+
+# Context switches and FP/SIMD state round trips (the arch contract only).
+cairn_boot_test(ctx-switch direct 30 --cmdline "cairn.test cairn.selftest=ctx-switch"
+  --require "selftest: ctx-switch passed")
+cairn_boot_test(fpu-state direct+max 30 --cmdline "cairn.test cairn.selftest=fpu-state"
+  --require "selftest: fpu-state: 528-byte state saved and restored")
+
+# The interrupt, timer and scheduler selftests drive the timer queue, so
+# they come with CONFIG_SCHED.
+if(CONFIG_SCHED)
+# Interrupts, the deadline timer and context switches (docs/interrupts.md):
+# the EL1 virtual timer's PPI (INTID 27, from the DT's /timer node) through
+# GICv2 and GICv3, at EL1 and after an EL2 entry, direct and through
+# U-Boot; two contexts switching; FP/SIMD state round trips.
+set(timer_ok --require "timer: cntv on line 27" --require "none early"
+  --require "selftest: irq-timer passed")
+cairn_boot_test(irq-timer-gicv2 direct+a57 30 --cmdline "cairn.test cairn.selftest=irq-timer"
+  --require "gic: GICv2" ${timer_ok})
+cairn_boot_test(irq-timer-gicv3 direct+a53+gicv3 30 --cmdline "cairn.test cairn.selftest=irq-timer"
+  --require "gic: GICv3" --require "bound to gicv3 (arm,gic-v3)" ${timer_ok})
+cairn_boot_test(irq-timer-gicv3-el2 direct+max+gicv3+el2 30
+  --cmdline "cairn.test cairn.selftest=irq-timer" --require "entered at EL2, running at EL1"
+  --require "gic: GICv3" ${timer_ok})
+cairn_boot_test(irq-timer-uboot-gicv3 uboot+gicv3 30 --cmdline "cairn.test cairn.selftest=irq-timer"
+  --require "gic: GICv3" ${timer_ok})
+cairn_boot_test(sched-preempt direct+gicv3 60 --cmdline "cairn.test cairn.selftest=sched-preempt"
+  --require "selftest: sched-preempt: two busy loops preempted")
+cairn_boot_test(sched-sleep direct 60 --cmdline "cairn.test cairn.selftest=sched-sleep"
+  --require "selftest: sched-sleep: 6 sleeps, none early")
+endif()
 include("${CMAKE_CURRENT_LIST_DIR}/aarch64_mm.cmake")

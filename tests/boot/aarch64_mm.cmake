@@ -15,8 +15,8 @@ cairn_boot_test(mm-boot-uboot-el2-gicv3 uboot+gicv3+el2 30 ${hello}
   --require "mm: boot page tables handed back")
 
 # Positive selftests return and the appliance runs on: a pass.
-# (mm-map is not here yet: it checks the direct map at physical 1 MiB,
-# which is RAM on a PC but flash on QEMU virt; see docs/memory.md.)
+cairn_boot_test(mm-map direct 30 --cmdline "cairn.test cairn.selftest=mm-map"
+  --require "selftest: mm-map passed" ${hello})
 cairn_boot_test(mm-app direct 30 --cmdline "cairn.test cairn.selftest=mm-app"
   --require "selftest: mm-app passed" ${hello})
 cairn_boot_test(mm-mmio direct 30 --cmdline "cairn.test cairn.selftest=mm-mmio"

@@ -38,3 +38,28 @@ add_test(NAME "${CAIRN_TARGET}/boot.harness"
           --arch x86_64 --build "${CMAKE_BINARY_DIR}" --boot pvh)
 set_tests_properties("${CAIRN_TARGET}/boot.harness" PROPERTIES TIMEOUT 300)
 include("${CMAKE_CURRENT_LIST_DIR}/x86_64_mm.cmake")
+
+# Interrupts, the deadline timer and context switches (docs/interrupts.md):
+# the local APIC timer's interrupt through the APIC, the PIT's through the
+# I/O APIC (ISA IRQ 0 -> GSI 2 by the MADT's override), two contexts
+# switching, FP state round trips.
+cairn_boot_test(irq-timer pvh 30 --cmdline "cairn.test cairn.selftest=irq-timer"
+  --require "apic: I/O APIC id 0 at 0xfec00000: GSIs 0-23, vectors 48-71"
+  --require "8259 PICs masked" --require "none early" --require "selftest: irq-timer passed")
+cairn_boot_test(irq-timer-lapic pvh 30 --cmdline "cairn.test x86.timer=lapic cairn.selftest=irq-timer"
+  --require "timer: lapic-oneshot on line 1000" --require "selftest: irq-timer passed")
+cairn_boot_test(irq-ioapic pvh 30 --cmdline "cairn.test cairn.selftest=irq-ioapic"
+  --require "ISA IRQ 0 (PIT) -> GSI 2, I/O APIC pin 2, vector 50"
+  --require "none after detach" --require "selftest: irq-ioapic passed")
+cairn_boot_test(ctx-switch pvh 30 --cmdline "cairn.test cairn.selftest=ctx-switch"
+  --require "selftest: ctx-switch passed")
+cairn_boot_test(fpu-state pvh 30 --cmdline "cairn.test cairn.selftest=fpu-state"
+  --require "selftest: fpu-state: 512-byte state saved and restored")
+
+# The scheduler on real interrupts: two busy loops are preempted by the
+# timer while the boot thread sleeps; sleeps never wake early and are late
+# by less than the stated bound (docs/scheduling.md).
+cairn_boot_test(sched-preempt pvh 60 --cmdline "cairn.test cairn.selftest=sched-preempt"
+  --require "selftest: sched-preempt: two busy loops preempted")
+cairn_boot_test(sched-sleep pvh 60 --cmdline "cairn.test cairn.selftest=sched-sleep"
+  --require "selftest: sched-sleep: 6 sleeps, none early")
