@@ -267,7 +267,7 @@ void boot_info_log(const struct boot_info *bi)
 	for (size_t i = 0; i < bi->nreserved; i++) {
 		struct fmt_range r = { bi->reserved[i].base, bi->reserved[i].size };
 
-		LOG_INFO("memory: %pR reserved for %s", &r,
+		LOG_DEBUG("memory: %pR reserved for %s", &r,
 			 boot_reserve_kind_name(bi->reserved[i].kind));
 	}
 	LOG_INFO("memory: %llu KiB usable in %zu ranges%s",

@@ -20,7 +20,7 @@ set(CAIRN_FREESTANDING_FLAGS
 -mgeneral-regs-only -mno-outline-atomics -fno-stack-protector \
 -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-omit-frame-pointer \
 -fno-common -ffunction-sections -fdata-sections")
-set(CMAKE_C_FLAGS_INIT "${CAIRN_FREESTANDING_FLAGS} -O2 -g \
+set(CMAKE_C_FLAGS_INIT "${CAIRN_FREESTANDING_FLAGS} -Os -g \
 -include ${CMAKE_CURRENT_LIST_DIR}/include/arch/visibility.h")
 set(CMAKE_ASM_FLAGS_INIT "${CAIRN_FREESTANDING_FLAGS} -g")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-nostdlib -static-pie -Wl,--no-dynamic-linker \

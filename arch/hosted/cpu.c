@@ -10,7 +10,7 @@
 
 #include "hosted.h"
 
-static uint64_t virtual_ns;
+uint64_t hosted_virtual_ns;
 static jmp_buf *stop_catch;
 
 void (*hosted_panic_hook)(const char *file, int line, const char *reason);
@@ -22,17 +22,17 @@ const char *arch_name(void)
 
 void hosted_clock_set(uint64_t ns)
 {
-	virtual_ns = ns;
+	hosted_virtual_ns = ns;
 }
 
 void hosted_clock_advance(uint64_t ns)
 {
-	virtual_ns += ns;
+	hosted_virtual_ns += ns;
 }
 
 uint64_t arch_clock_ns(void)
 {
-	return virtual_ns;
+	return hosted_virtual_ns;
 }
 
 uint64_t arch_boot_entry_ns(void)
@@ -42,7 +42,7 @@ uint64_t arch_boot_entry_ns(void)
 
 uint64_t arch_cycles(void)
 {
-	return virtual_ns;
+	return hosted_virtual_ns;
 }
 
 void arch_cpu_relax(void)

@@ -16,6 +16,14 @@
 #include <kernel/types.h>
 
 /* Virtual time. */
+/*
+ * The virtual clock (cpu.c) and the programmed timer deadline (timer.c,
+ * TIMER_NEVER: none). irq.c compares them on every unmask, the hot path
+ * of every spinlock and slab call, so they are globals rather than calls.
+ */
+extern uint64_t hosted_virtual_ns;
+extern uint64_t hosted_deadline_ns;
+
 void hosted_clock_set(uint64_t ns);
 void hosted_clock_advance(uint64_t ns);
 

@@ -71,6 +71,9 @@ static int take_pending(void)
 
 static void deliver_pending(void)
 {
+	/* The fast path of every unmask: nothing raised, no deadline reached. */
+	if (likely(!nraised && hosted_deadline_ns > hosted_virtual_ns))
+		return;
 	while (!irq_disabled) {
 		int line = take_pending();
 

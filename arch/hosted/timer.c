@@ -19,13 +19,13 @@
 
 #include "hosted.h"
 
-static uint64_t deadline = TIMER_NEVER;
+uint64_t hosted_deadline_ns = TIMER_NEVER;
 static uint64_t deadlines_set;
 
 void arch_timer_set_deadline(uint64_t deadline_ns)
 {
 	hosted_irq_setup();
-	deadline = deadline_ns;
+	hosted_deadline_ns = deadline_ns;
 	deadlines_set++;
 }
 
@@ -36,7 +36,7 @@ uint64_t arch_timer_resolution_ns(void)
 
 uint64_t hosted_timer_deadline(void)
 {
-	return deadline;
+	return hosted_deadline_ns;
 }
 
 uint64_t hosted_timer_deadlines_set(void)
@@ -46,9 +46,9 @@ uint64_t hosted_timer_deadlines_set(void)
 
 bool hosted_timer_take_due(void)
 {
-	if (deadline == TIMER_NEVER || deadline > arch_clock_ns())
+	if (hosted_deadline_ns == TIMER_NEVER || hosted_deadline_ns > arch_clock_ns())
 		return false;
-	deadline = TIMER_NEVER; /* one shot */
+	hosted_deadline_ns = TIMER_NEVER; /* one shot */
 	return true;
 }
 
@@ -62,9 +62,9 @@ void hosted_cpu_burn(uint64_t ns)
 
 		/* Stop at the deadline if it falls inside (interrupts on); one
 		 * still pending after a delivery (its line masked) is skipped. */
-		if (arch_irq_enabled() && deadline != TIMER_NEVER && deadline < now + left &&
-		    !(deadline <= now && hosted_irq_masked(HOSTED_IRQ_TIMER)))
-			step = deadline > now ? deadline - now : 0;
+		if (arch_irq_enabled() && hosted_deadline_ns != TIMER_NEVER && hosted_deadline_ns < now + left &&
+		    !(hosted_deadline_ns <= now && hosted_irq_masked(HOSTED_IRQ_TIMER)))
+			step = hosted_deadline_ns > now ? hosted_deadline_ns - now : 0;
 		hosted_clock_set(now + step);
 		left -= step;
 		if (arch_irq_enabled()) {

@@ -16,7 +16,7 @@ set(CAIRN_FREESTANDING_FLAGS
 -mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-stack-protector \
 -fno-asynchronous-unwind-tables -fno-omit-frame-pointer -fno-common \
 -ffunction-sections -fdata-sections")
-set(CMAKE_C_FLAGS_INIT "${CAIRN_FREESTANDING_FLAGS} -O2 -g")
+set(CMAKE_C_FLAGS_INIT "${CAIRN_FREESTANDING_FLAGS} -Os -g")
 set(CMAKE_ASM_FLAGS_INIT "${CAIRN_FREESTANDING_FLAGS} -g")
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-nostdlib -static -no-pie -Wl,--build-id=none \
 -Wl,-z,max-page-size=0x1000 -Wl,--gc-sections -Wl,-z,noexecstack")

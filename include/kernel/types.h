@@ -40,6 +40,10 @@ typedef uintptr_t vaddr_t;   /* a virtual address */
 #define __section(s) __attribute__((section(s)))
 #define __printf_like(f, a) __attribute__((format(printf, f, a)))
 #define __must_check __attribute__((warn_unused_result))
+#define __noinline __attribute__((noinline))
+#ifndef __always_inline /* the hosted shim's libc headers have their own */
+#define __always_inline inline __attribute__((always_inline))
+#endif
 
 /* Checked arithmetic for sizes and addresses taken from outside input. */
 #define add_overflows(a, b, res) __builtin_add_overflow((a), (b), (res))

@@ -518,6 +518,16 @@ uint64_t buddy_pages_free(const struct buddy *b)
 	return n;
 }
 
+uint64_t buddy_failures(const struct buddy *b)
+{
+	struct buddy *mb = mut(b);
+	unsigned long irq = spin_lock_irqsave(&mb->lock);
+	uint64_t n = mb->failures;
+
+	spin_unlock_irqrestore(&mb->lock, irq);
+	return n;
+}
+
 uint64_t buddy_pages_total(const struct buddy *b)
 {
 	struct buddy *mb = mut(b);
@@ -641,7 +651,7 @@ struct stats_snapshot {
 	uint64_t failures, injected_failures, failures_by_order[BUDDY_ORDERS];
 };
 
-void buddy_stats_log(const struct buddy *b)
+void buddy_stats_log(const struct buddy *b, enum log_level level)
 {
 	static const char *const zone_names[PHYS_ZONES] = { "dma32", "normal" };
 	struct buddy *mb = mut(b);
@@ -666,14 +676,14 @@ void buddy_stats_log(const struct buddy *b)
 		for (unsigned k = 0; k < BUDDY_ORDERS; k++)
 			len += ksnprintf(orders + len, sizeof(orders) - len, "%s%llu",
 					 k ? " " : "", (unsigned long long)s->blocks_free[k]);
-		LOG_INFO("mm: %s zone %s: %llu KiB free of %llu KiB (pressure %llu%%, low water "
+		log_write(level, "mm: %s zone %s: %llu KiB free of %llu KiB (pressure %llu%%, low water "
 			 "%llu KiB); churn %llu allocs %llu frees",
 			 b->name, zone_names[z], (unsigned long long)(s->pages_free * 4),
 			 (unsigned long long)(s->pages_total * 4),
 			 (unsigned long long)((s->pages_total - s->pages_free) * 100 / s->pages_total),
 			 (unsigned long long)(s->pages_free_min * 4), (unsigned long long)s->allocs,
 			 (unsigned long long)s->frees);
-		LOG_INFO("mm: %s zone %s: free blocks by order 0..%u: %s", b->name, zone_names[z],
+		log_write(level, "mm: %s zone %s: free blocks by order 0..%u: %s", b->name, zone_names[z],
 			 BUDDY_ORDER_MAX, orders);
 	}
 	if (sn->failures) {
@@ -683,14 +693,14 @@ void buddy_stats_log(const struct buddy *b)
 		for (unsigned k = 0; k < BUDDY_ORDERS; k++)
 			len += ksnprintf(orders + len, sizeof(orders) - len, "%s%llu", k ? " " : "",
 					 (unsigned long long)sn->failures_by_order[k]);
-		LOG_INFO("mm: %s: %llu failed allocations (%llu injected); by order: %s", b->name,
+		log_write(level, "mm: %s: %llu failed allocations (%llu injected); by order: %s", b->name,
 			 (unsigned long long)sn->failures, (unsigned long long)sn->injected_failures,
 			 orders);
 	} else {
-		LOG_INFO("mm: %s: no failed allocations", b->name);
+		log_write(level, "mm: %s: no failed allocations", b->name);
 	}
 	for (unsigned o = 1; o < PHYS_OWNER_COUNT; o++)
 		if (sn->owned[o])
-			LOG_INFO("mm: %s: %llu KiB held by %s", b->name,
+			log_write(level, "mm: %s: %llu KiB held by %s", b->name,
 				 (unsigned long long)(sn->owned[o] * 4), owner_names[o]);
 }

@@ -163,7 +163,7 @@ static err_t mm_init(void)
 {
 	const struct boot_info *bi = boot_info_get();
 	struct arch_mm_layout l;
-	uint64_t direct_bytes;
+	uint64_t direct_bytes, failures;
 	err_t err;
 
 	arch_mm_layout(&l);
@@ -218,10 +218,12 @@ static err_t mm_init(void)
 		return err;
 	vm_kernel = &kernel_space;
 
-	LOG_INFO("mm: %llu KiB of RAM in %zu arenas, %llu KiB free; frame arrays %llu KiB",
+	failures = buddy_failures(&kernel_buddy);
+	LOG_INFO("mm: %llu KiB of RAM in %zu arenas, %llu KiB free; frame arrays %llu KiB; %s",
 		 (unsigned long long)(buddy_pages_total(&kernel_buddy) * 4), kernel_buddy.narenas,
 		 (unsigned long long)(buddy_pages_free(&kernel_buddy) * 4),
-		 (unsigned long long)(kernel_buddy.memmap_pages * 4));
+		 (unsigned long long)(kernel_buddy.memmap_pages * 4),
+		 failures ? "allocations failed (stats follow)" : "no failed allocations");
 	LOG_INFO("mm: page tables (%s): %llu pages; direct map %llu MiB in %llu 1G + %llu 2M + "
 		 "%llu 4K leaves%s", kernel_pt.fmt->name,
 		 (unsigned long long)kernel_pt.table_pages,
@@ -229,7 +231,7 @@ static err_t mm_init(void)
 		 (unsigned long long)kernel_pt.stats.leaves[1],
 		 (unsigned long long)kernel_pt.stats.leaves[0],
 		 l.map_image ? "; image W^X: text r-x, rodata r--, data/bss rw- NX" : "");
-	buddy_stats_log(&kernel_buddy);
+	buddy_stats_log(&kernel_buddy, failures ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG);
 	return CAIRN_OK;
 }
 INIT_STEP(mm_init, INIT_LEVEL_MEMORY, 0);

@@ -230,7 +230,7 @@ static err_t mm_exhaust(void)
 	EXPECT(vm_space_check(vm_kernel) == CAIRN_OK);
 	LOG_INFO("selftest: mm-exhaust: all returned, %llu KiB free again",
 		 (unsigned long long)(buddy_pages_free(mm_phys) * 4));
-	buddy_stats_log(mm_phys);
+	buddy_stats_log(mm_phys, LOG_LEVEL_INFO);
 	return CAIRN_OK;
 }
 SELFTEST("mm-exhaust", mm_exhaust, true);

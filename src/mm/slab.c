@@ -31,7 +31,9 @@
  * Lock order (docs/architecture.md, "Locks"):
  *     cache list lock -> cache lock -> buddy lock -> log lock
  * Each cache's spinlock (c->lock) guards its lists, its slabs' headers and
- * free lists, the magazine and the statistics; slab creation and
+ * free lists and the statistics; the magazine is guarded by its CPU's
+ * interrupt mask (the fast path takes no lock and no atomic; whoever
+ * drains it also holds c->lock, which masks interrupts); slab creation and
  * destruction call the buddy allocator under it (cache -> buddy, never
  * the reverse: buddy.c calls nothing here). The global list of caches
  * (all_caches, for slab_stats_log) has its own lock, taken before any
@@ -39,6 +41,7 @@
  * slab_cache_find reads an object's frame and slab header without a lock:
  * the caller owns the object, so neither changes under it.
  */
+#include <kernel/arch.h>
 #include <kernel/assert.h>
 #include <kernel/fmt.h>
 #include <kernel/log.h>
@@ -386,24 +389,14 @@ static struct slab *refill(struct slab_cache *c)
 	return s;
 }
 
-void *slab_cache_alloc_from(struct slab_cache *c, const void *caller)
+/* The slow path: a slot from a slab, under the cache's lock. Out of line,
+ * so that the fast path saves no registers. */
+static __noinline void *alloc_from_slab(struct slab_cache *c, const void *caller)
 {
 	unsigned long irq = spin_lock_irqsave(&c->lock);
 	struct slab *s = c->partial.head;
 	uint8_t *slot;
 
-	if (unlikely(mm_fault_inject(MM_FAULT_SLAB))) {
-		c->stats.failures++;
-		spin_unlock_irqrestore(&c->lock, irq);
-		return NULL;
-	}
-	if (likely(c->mag_count)) { /* (S5) */
-		void *obj = c->magazine[--c->mag_count];
-
-		c->stats.allocs++;
-		spin_unlock_irqrestore(&c->lock, irq);
-		return obj;
-	}
 	if (unlikely(!s) && !(s = refill(c))) {
 		c->stats.failures++;
 		spin_unlock_irqrestore(&c->lock, irq);
@@ -421,9 +414,38 @@ void *slab_cache_alloc_from(struct slab_cache *c, const void *caller)
 	return slot + c->obj_offset;
 }
 
+/* The fast path, inlined into both entry points so that a call costs one
+ * function call plus the interrupt mask's two. */
+static __always_inline void *alloc_fast(struct slab_cache *c, const void *caller)
+{
+	unsigned long irq;
+
+	if (unlikely(mm_fault_inject(MM_FAULT_SLAB))) {
+		irq = spin_lock_irqsave(&c->lock);
+		c->stats.failures++;
+		spin_unlock_irqrestore(&c->lock, irq);
+		return NULL;
+	}
+	irq = arch_irq_save();
+	if (likely(c->mag.count)) { /* (S5) */
+		void *obj = c->mag.objs[--c->mag.count];
+
+		c->mag.allocs++;
+		arch_irq_restore(irq);
+		return obj;
+	}
+	arch_irq_restore(irq);
+	return alloc_from_slab(c, caller);
+}
+
+void *slab_cache_alloc_from(struct slab_cache *c, const void *caller)
+{
+	return alloc_fast(c, caller);
+}
+
 void *slab_cache_alloc(struct slab_cache *c)
 {
-	return slab_cache_alloc_from(c, __builtin_return_address(0));
+	return alloc_fast(c, __builtin_return_address(0));
 }
 
 void *slab_cache_zalloc(struct slab_cache *c)
@@ -461,32 +483,63 @@ static void release(struct slab_cache *c, void *obj, const void *caller)
 	}
 }
 
-void slab_cache_free_from(struct slab_cache *c, void *obj, const void *caller)
+/* The slow path of a free, out of line like alloc_from_slab. */
+static __noinline void free_to_slab(struct slab_cache *c, void *obj, const void *caller)
+{
+	unsigned long irq = spin_lock_irqsave(&c->lock);
+
+	c->stats.frees++;
+	release(c, obj, caller);
+	spin_unlock_irqrestore(&c->lock, irq);
+}
+
+static __always_inline void free_fast(struct slab_cache *c, void *obj, const void *caller)
 {
 	unsigned long irq;
 
 	if (!obj)
 		return;
-	irq = spin_lock_irqsave(&c->lock);
-	c->stats.frees++;
-	if (likely(c->mag_count < SLAB_MAGAZINE) && !c->debug) /* (S5) */
-		c->magazine[c->mag_count++] = obj;
-	else
-		release(c, obj, caller);
-	spin_unlock_irqrestore(&c->lock, irq);
+	if (likely(!c->debug)) { /* (S5): debug caches check every free */
+		irq = arch_irq_save();
+		if (likely(c->mag.count < SLAB_MAGAZINE)) {
+			c->mag.objs[c->mag.count++] = obj;
+			c->mag.frees++;
+			arch_irq_restore(irq);
+			return;
+		}
+		arch_irq_restore(irq);
+	}
+	free_to_slab(c, obj, caller);
+}
+
+void slab_cache_free_from(struct slab_cache *c, void *obj, const void *caller)
+{
+	free_fast(c, obj, caller);
 }
 
 void slab_cache_free(struct slab_cache *c, void *obj)
 {
-	slab_cache_free_from(c, obj, __builtin_return_address(0));
+	free_fast(c, obj, __builtin_return_address(0));
+}
+
+/* Calls over the slow path and the magazine: with the lock held, this
+ * CPU's magazine cannot change either (interrupts are off). */
+static uint64_t allocs_locked(const struct slab_cache *c) REQUIRES(c->lock)
+{
+	return c->stats.allocs + c->mag.allocs;
+}
+
+static uint64_t in_use_locked(const struct slab_cache *c) REQUIRES(c->lock)
+{
+	return allocs_locked(c) - c->stats.frees - c->mag.frees;
 }
 
 /* Return the magazine's objects to their slabs. */
 static void drain(struct slab_cache *c)
 	REQUIRES(c->lock)
 {
-	while (c->mag_count)
-		release(c, c->magazine[--c->mag_count], NULL);
+	while (c->mag.count)
+		release(c, c->mag.objs[--c->mag.count], NULL);
 }
 
 static void shrink_locked(struct slab_cache *c) REQUIRES(c->lock)
@@ -510,7 +563,7 @@ uint64_t slab_cache_in_use(const struct slab_cache *c)
 {
 	struct slab_cache *mc = (struct slab_cache *)(uintptr_t)c; /* the lock is not const */
 	unsigned long irq = spin_lock_irqsave(&mc->lock);
-	uint64_t n = mc->stats.allocs - mc->stats.frees;
+	uint64_t n = in_use_locked(mc);
 
 	spin_unlock_irqrestore(&mc->lock, irq);
 	return n;
@@ -519,7 +572,7 @@ uint64_t slab_cache_in_use(const struct slab_cache *c)
 void slab_cache_destroy(struct slab_cache *c)
 {
 	unsigned long irq = spin_lock_irqsave(&c->lock);
-	uint64_t in_use = c->stats.allocs - c->stats.frees;
+	uint64_t in_use = in_use_locked(c);
 
 	if (in_use)
 		CACHE_PANIC(c, "slab %s: destroyed with %llu objects still allocated (a leak)", c->name,
@@ -616,10 +669,9 @@ static err_t check_locked(const struct slab_cache *c) REQUIRES(c->lock)
 		err = check_list(c, &c->empty, ON_EMPTY, &in_use);
 	if (err)
 		return err;
-	CHECK(in_use == c->stats.allocs - c->stats.frees + c->mag_count,
+	CHECK(in_use == in_use_locked(c) + c->mag.count,
 	      "%s: S3: %llu objects in slabs, %llu in use + %u in the magazine", c->name,
-	      (unsigned long long)in_use, (unsigned long long)(c->stats.allocs - c->stats.frees),
-	      c->mag_count);
+	      (unsigned long long)in_use, (unsigned long long)in_use_locked(c), c->mag.count);
 	return CAIRN_OK;
 }
 
@@ -641,18 +693,18 @@ void slab_stats_log(void)
 		unsigned long irq = spin_lock_irqsave(&c->lock);
 		uint64_t slabs = c->partial.count + c->full.count + c->empty.count;
 
-		if (!c->stats.allocs && !slabs) {
+		if (!allocs_locked(c) && !slabs) {
 			spin_unlock_irqrestore(&c->lock, irq);
 			continue;
 		}
 		LOG_INFO("mm: slab %-14s %5u B x%-3u/slab: %llu in use, %llu slabs (peak %llu, "
 			 "%llu KiB); churn %llu allocs %llu frees; %llu failures%s",
 			 c->name, c->obj_size, c->objs_per_slab,
-			 (unsigned long long)(c->stats.allocs - c->stats.frees),
-			 (unsigned long long)slabs,
+			 (unsigned long long)in_use_locked(c), (unsigned long long)slabs,
 			 (unsigned long long)c->stats.slabs_peak,
 			 (unsigned long long)(slabs * slab_bytes(c) / 1024),
-			 (unsigned long long)c->stats.allocs, (unsigned long long)c->stats.frees,
+			 (unsigned long long)allocs_locked(c),
+			 (unsigned long long)(c->stats.frees + c->mag.frees),
 			 (unsigned long long)c->stats.failures, c->debug ? " [debug]" : "");
 		spin_unlock_irqrestore(&c->lock, irq);
 	}

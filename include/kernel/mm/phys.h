@@ -40,6 +40,7 @@
 #define KERNEL_MM_PHYS_H
 
 #include <kernel/boot_info.h>
+#include <kernel/log.h>
 #include <kernel/spinlock.h>
 #include <kernel/types.h>
 
@@ -178,6 +179,9 @@ struct page_frame *buddy_frame(const struct buddy *b, paddr_t pa);
 /* buddy_frame_paddr - the physical address of a frame from buddy_frame. */
 paddr_t buddy_frame_paddr(const struct buddy *b, const struct page_frame *f);
 
+/* buddy_failures - allocations that returned CAIRN_ERR_NOMEM so far. */
+uint64_t buddy_failures(const struct buddy *b);
+
 /* buddy_pages_free / buddy_pages_total - over all zones. */
 uint64_t buddy_pages_free(const struct buddy *b);
 uint64_t buddy_pages_total(const struct buddy *b);
@@ -189,9 +193,9 @@ uint64_t buddy_pages_total(const struct buddy *b);
  */
 err_t buddy_check(const struct buddy *b);
 
-/* buddy_stats_log - print per-zone totals, free blocks per order,
- * pressure, churn and failures, and pages per owner. */
-void buddy_stats_log(const struct buddy *b);
+/* buddy_stats_log - log, at `level`, per-zone totals, free blocks per
+ * order, pressure, churn and failures, and pages per owner. */
+void buddy_stats_log(const struct buddy *b, enum log_level level);
 
 /* phys_owner_name - "pagetable", "slab", ... */
 const char *phys_owner_name(unsigned owner);

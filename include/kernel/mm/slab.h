@@ -31,7 +31,8 @@
  * "large path", documented in docs/memory.md).
  *
  * Context: any context (interrupt handlers included). Each cache has a
- * spinlock `lock` guarding its lists, slabs, magazine and statistics; it
+ * spinlock `lock` guarding its lists, slabs and statistics, and a magazine
+ * per CPU guarded by that CPU's interrupt mask (struct slab_magazine); the lock
  * is taken before the buddy allocator's lock (docs/architecture.md,
  * "Locks"). slab_cache_init and slab_cache_destroy must not race with
  * users of the same cache.
@@ -63,7 +64,8 @@ struct slab_list {
 };
 
 struct slab_cache_stats {
-	uint64_t allocs, frees;  /* successful calls; in use = allocs - frees */
+	uint64_t allocs, frees;  /* successful slow-path calls; with the
+				  * magazines' counts: in use = allocs - frees */
 	uint64_t failures;       /* NULL returned */
 	uint64_t slabs_created, slabs_destroyed, slabs_peak;
 };
@@ -71,11 +73,24 @@ struct slab_cache_stats {
 /* Objects kept ready per cache (non-debug caches only): see slab.c. */
 #define SLAB_MAGAZINE 16
 
+/*
+ * A CPU's magazine (one CPU for now): objects freed by users and not yet
+ * returned to their slabs. It is guarded by its CPU's interrupt mask, not
+ * by the cache's lock: the fast path disables interrupts, takes or puts one
+ * object and counts the call, with no atomic operation. Anything that
+ * drains it holds the cache's lock too (which also masks interrupts) and
+ * runs on the magazine's CPU.
+ */
+struct slab_magazine {
+	uint32_t count;
+	uint64_t allocs, frees; /* calls served here; added to the cache's stats */
+	void *objs[SLAB_MAGAZINE];
+};
+
 struct slab_cache {
-	struct spinlock lock;
 	/* The fast path's fields first. */
-	uint32_t mag_count GUARDED_BY_MEMBER(lock);
-	void *magazine[SLAB_MAGAZINE] GUARDED_BY_MEMBER(lock);
+	struct slab_magazine mag; /* CPU 0's */
+	struct spinlock lock;
 	struct slab_list partial GUARDED_BY_MEMBER(lock);
 	uint32_t slot_size;     /* stride between objects */
 	uint32_t obj_offset;    /* object start within a slot */

@@ -380,7 +380,7 @@ static void test_buddy_stats_report_pressure_churn_and_failures(void **state)
 	assert_int_equal(buddy_alloc(&b, 0, 0, PHYS_OWNER_TEST, &pa), CAIRN_OK);
 	assert_int_equal(buddy_alloc(&b, 12, 0, PHYS_OWNER_TEST, &pa), CAIRN_ERR_NOMEM);
 	mm_fix_capture_start();
-	buddy_stats_log(&b);
+	buddy_stats_log(&b, LOG_LEVEL_INFO);
 	assert_non_null(strstr(mm_fix_captured(), "zone dma32"));
 	assert_non_null(strstr(mm_fix_captured(), "churn 1 allocs 0 frees"));
 	assert_non_null(strstr(mm_fix_captured(), "1 failed allocations (0 injected)"));

@@ -61,9 +61,9 @@ static void test_slab_objects_are_distinct_aligned_and_reused(void **state)
 			assert_int_equal(((uint8_t *)p[i])[k], (uint8_t)i);
 	slab_cache_free(&c, p[42]);
 	assert_ptr_equal(slab_cache_alloc(&c), p[42]); /* LIFO reuse: cache-warm */
-	assert_int_equal(c.mag_count, 0);
+	assert_int_equal(c.mag.count, 0);
 	slab_cache_free(&c, p[7]);
-	assert_int_equal(c.mag_count, 1); /* the magazine took it (S5) */
+	assert_int_equal(c.mag.count, 1); /* the magazine took it (S5) */
 	assert_int_equal(slab_cache_check(&c), CAIRN_OK);
 	assert_ptr_equal(slab_cache_alloc(&c), p[7]);
 	assert_int_equal(slab_cache_in_use(&c), 100);
