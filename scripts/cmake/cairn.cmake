@@ -32,6 +32,11 @@ target_compile_options(cairn_flags INTERFACE
   -include "${CAIRN_GENERATED}/config.h"
   "-ffile-prefix-map=${CAIRN_SRC}/=")
 target_include_directories(cairn_flags INTERFACE "${CAIRN_SRC}/include" "${CAIRN_GENERATED}")
+# Clang checks the lock annotations (include/kernel/lock_annotations.h); the
+# hosted-fuzz build is the clang build the test command makes.
+if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
+  target_compile_options(cairn_flags INTERFACE -Wthread-safety)
+endif()
 
 # The application sees include/cairn/ and nothing else of the kernel.
 set(CAIRN_APP_INCLUDE "${CMAKE_BINARY_DIR}/app-include")

@@ -271,6 +271,7 @@ err_t pagetable_init(struct pagetable *pt, const struct pt_format *fmt, struct b
 	err_t err;
 
 	memset(pt, 0, sizeof(*pt));
+	spin_lock_init(&pt->lock, "pagetable");
 	pt->fmt = fmt;
 	pt->pages = pages;
 	pt->alloc_flags = alloc_flags & BUDDY_DMA32;
@@ -300,6 +301,22 @@ void pagetable_destroy(struct pagetable *pt)
 	pt->root = 0;
 }
 
+/* One mutation under the table's lock, counted if it succeeded. */
+static err_t run_locked(struct walk *w, vaddr_t va, uint64_t size)
+{
+	unsigned long irq = spin_lock_irqsave(&w->pt->lock);
+	err_t err = run(w, va, size);
+
+	if (!err && w->op == OP_MAP)
+		w->pt->stats.maps++;
+	else if (!err && w->op == OP_UNMAP)
+		w->pt->stats.unmaps++;
+	else if (!err)
+		w->pt->stats.protects++;
+	spin_unlock_irqrestore(&w->pt->lock, irq);
+	return err;
+}
+
 err_t pagetable_map(struct pagetable *pt, vaddr_t va, paddr_t pa, size_t size, unsigned prot,
 		    unsigned flags)
 {
@@ -315,10 +332,7 @@ err_t pagetable_map(struct pagetable *pt, vaddr_t va, paddr_t pa, size_t size, u
 		return CAIRN_ERR_INVAL;
 	if (pa + size < pa)
 		return CAIRN_ERR_RANGE;
-	err = run(&w, va, size);
-	if (!err)
-		pt->stats.maps++;
-	return err;
+	return run_locked(&w, va, size);
 }
 
 err_t pagetable_unmap(struct pagetable *pt, vaddr_t va, size_t size)
@@ -328,10 +342,7 @@ err_t pagetable_unmap(struct pagetable *pt, vaddr_t va, size_t size)
 
 	if (err)
 		return err;
-	err = run(&w, va, size);
-	if (!err)
-		pt->stats.unmaps++;
-	return err;
+	return run_locked(&w, va, size);
 }
 
 err_t pagetable_protect(struct pagetable *pt, vaddr_t va, size_t size, unsigned prot)
@@ -343,10 +354,7 @@ err_t pagetable_protect(struct pagetable *pt, vaddr_t va, size_t size, unsigned 
 		return err;
 	if ((prot & ~PT_PROT_MASK) || ((prot & PT_DEVICE) && (prot & PT_EXEC)))
 		return CAIRN_ERR_INVAL;
-	err = run(&w, va, size);
-	if (!err)
-		pt->stats.protects++;
-	return err;
+	return run_locked(&w, va, size);
 }
 
 err_t pagetable_translate(const struct pt_format *f, paddr_t root, vaddr_t va, paddr_t *pa,
@@ -381,7 +389,12 @@ err_t pagetable_translate(const struct pt_format *f, paddr_t root, vaddr_t va, p
 err_t pagetable_query(const struct pagetable *pt, vaddr_t va, paddr_t *pa, unsigned *prot,
 		      size_t *leaf_size)
 {
-	return pagetable_translate(pt->fmt, pt->root, va, pa, prot, leaf_size);
+	struct pagetable *mpt = (struct pagetable *)(uintptr_t)pt; /* the lock is not const */
+	unsigned long irq = spin_lock_irqsave(&mpt->lock);
+	err_t err = pagetable_translate(pt->fmt, pt->root, va, pa, prot, leaf_size);
+
+	spin_unlock_irqrestore(&mpt->lock, irq);
+	return err;
 }
 
 void pagetable_activate(struct pagetable *pt)
@@ -438,7 +451,7 @@ static err_t check_level(struct check *c, paddr_t tpa, unsigned level)
 	return CAIRN_OK;
 }
 
-err_t pagetable_check(const struct pagetable *pt)
+static err_t check_locked(const struct pagetable *pt)
 {
 	struct check c = { .pt = pt };
 	err_t err = check_level(&c, pt->root, PT_LEVELS - 1);
@@ -459,4 +472,14 @@ err_t pagetable_check(const struct pagetable *pt)
 		}
 	}
 	return CAIRN_OK;
+}
+
+err_t pagetable_check(const struct pagetable *pt)
+{
+	struct pagetable *mpt = (struct pagetable *)(uintptr_t)pt; /* the lock is not const */
+	unsigned long irq = spin_lock_irqsave(&mpt->lock);
+	err_t err = check_locked(pt);
+
+	spin_unlock_irqrestore(&mpt->lock, irq);
+	return err;
 }

@@ -457,6 +457,15 @@ void *slab_cache_zalloc(struct slab_cache *c)
 	return p;
 }
 
+/* An unused slab goes to the empty list, or back to the pages if enough
+ * are kept there already. */
+static void retire(struct slab_cache *c, struct slab *s) REQUIRES(c->lock)
+{
+	list_move(c, s, ON_EMPTY);
+	if (c->empty.count > SLAB_EMPTY_KEEP)
+		slab_destroy(c, s);
+}
+
 /* Put obj back on its slab's free list (no statistics). */
 static void release(struct slab_cache *c, void *obj, const void *caller)
 	REQUIRES(c->lock)
@@ -474,13 +483,15 @@ static void release(struct slab_cache *c, void *obj, const void *caller)
 	}
 	*link_of(c, slot) = s->freelist;
 	s->freelist = slot;
-	if (unlikely(s->inuse-- == c->objs_per_slab))
+	if (unlikely(s->inuse-- == c->objs_per_slab)) {
+		struct slab *cur = c->partial.head;
+
 		list_move(c, s, ON_PARTIAL);
-	if (unlikely(s->inuse == 0) && (c->partial.head != s || s->next)) {
-		list_move(c, s, ON_EMPTY);
-		if (c->empty.count > SLAB_EMPTY_KEEP)
-			slab_destroy(c, s);
+		if (cur && cur->inuse == 0)
+			retire(c, cur); /* (S1): no longer alone on partial */
 	}
+	if (unlikely(s->inuse == 0) && (c->partial.head != s || s->next))
+		retire(c, s);
 }
 
 /* The slow path of a free, out of line like alloc_from_slab. */

@@ -16,6 +16,13 @@
  *       object's frames are PHYS_OWNER_VMOBJECT blocks freed with its last
  *       reference;
  *  (V4) no mapping is writable and executable at once (W^X).
+ *
+ * Lock order (docs/architecture.md, "Locks"): space lock -> page-table
+ * lock -> slab and buddy locks. The space lock guards the mapping list
+ * (placing a mapping and inserting it are one critical section) and the
+ * statistics; bookkeeping structs are allocated before it is taken and
+ * freed after it is dropped, and objects' frames go back to the buddy
+ * allocator outside it too.
  */
 #include <kernel/alloc.h>
 #include <kernel/assert.h>
@@ -39,6 +46,7 @@ err_t vm_space_init(struct vm_space *s, struct pagetable *pt, struct buddy *fram
 	    !(objects_base + objects_size <= stacks_base || stacks_base + stacks_size <= objects_base))
 		return CAIRN_ERR_INVAL;
 	memset(s, 0, sizeof(*s));
+	spin_lock_init(&s->lock, "vm space");
 	s->pt = pt;
 	s->frames = frames;
 	s->region[VM_REGION_OBJECTS].base = objects_base;
@@ -48,8 +56,9 @@ err_t vm_space_init(struct vm_space *s, struct pagetable *pt, struct buddy *fram
 	return CAIRN_OK;
 }
 
-void vm_space_destroy(struct vm_space *s)
+void vm_space_destroy(struct vm_space *s) NO_THREAD_SAFETY_ANALYSIS
 {
+	/* The space is going away: nobody else may be using it. */
 	while (s->mappings)
 		vm_unmap(s, s->mappings);
 }
@@ -120,14 +129,17 @@ err_t vm_object_create_phys(paddr_t pa, uint64_t npages, const char *name,
 
 void vm_object_ref(struct vm_object *o)
 {
-	ASSERT(o->refcount > 0 && o->refcount < UINT32_MAX);
-	o->refcount++;
+	uint32_t was = __atomic_fetch_add(&o->refcount, 1, __ATOMIC_RELAXED);
+
+	ASSERT(was > 0 && was < UINT32_MAX);
 }
 
 void vm_object_unref(struct vm_object *o)
 {
-	ASSERT(o->refcount > 0); /* (V3) */
-	if (--o->refcount)
+	uint32_t was = __atomic_fetch_sub(&o->refcount, 1, __ATOMIC_ACQ_REL);
+
+	ASSERT(was > 0); /* (V3) */
+	if (was > 1)
 		return;
 	if (o->kind == VM_OBJECT_ANON) {
 		for (uint64_t i = 0; i < o->npages; i++)
@@ -147,7 +159,7 @@ static paddr_t object_page(const struct vm_object *o, uint64_t i)
 /* First fit: the lowest va in `region` whose footprint fits; 0 if none.
  * *prev gets the mapping after which the new one goes in the list. */
 static vaddr_t place(const struct vm_space *s, unsigned region, uint64_t size,
-		     struct vm_mapping **prev)
+		     struct vm_mapping **prev) REQUIRES(s->lock)
 {
 	vaddr_t lo = s->region[region].base, end = lo + s->region[region].size;
 	uint64_t guard = region_guard[region];
@@ -204,6 +216,7 @@ err_t vm_map(struct vm_space *s, struct vm_object *o, uint64_t offset, uint64_t 
 	     unsigned prot, enum vm_region region, const char *name, struct vm_mapping **out)
 {
 	struct vm_mapping *m, *prev = NULL;
+	unsigned long irq;
 	vaddr_t va;
 	err_t err;
 
@@ -213,18 +226,12 @@ err_t vm_map(struct vm_space *s, struct vm_object *o, uint64_t offset, uint64_t 
 		err = CAIRN_ERR_INVAL;
 		goto fail;
 	}
-	va = place(s, region, npages << PAGE_SHIFT, &prev);
-	if (!va) {
-		err = CAIRN_ERR_NOSPC;
-		goto fail;
-	}
-	/* ...reserve... */
+	/* ...reserve (outside the lock: kmalloc takes its own)... */
 	m = kzalloc(sizeof(*m));
 	if (!m) {
 		err = CAIRN_ERR_NOMEM;
 		goto fail;
 	}
-	m->va = va;
 	m->size = npages << PAGE_SHIFT;
 	m->guard = region_guard[region];
 	m->object = o;
@@ -233,9 +240,16 @@ err_t vm_map(struct vm_space *s, struct vm_object *o, uint64_t offset, uint64_t 
 	m->region = (uint8_t)region;
 	set_name(m->name, name);
 	/* ...then act: only the page tables can still fail, and undo themselves. */
+	irq = spin_lock_irqsave(&s->lock);
+	va = place(s, region, m->size, &prev);
+	if (!va) {
+		err = CAIRN_ERR_NOSPC;
+		goto fail_locked;
+	}
+	m->va = va;
 	err = map_pages(s, m, npages);
 	if (err)
-		goto fail_mapping;
+		goto fail_locked;
 	vm_object_ref(o); /* (V3) */
 	if (prev) {
 		m->next = prev->next;
@@ -247,13 +261,19 @@ err_t vm_map(struct vm_space *s, struct vm_object *o, uint64_t offset, uint64_t 
 	s->stats.maps++;
 	s->stats.mappings++;
 	s->stats.mapped_bytes += m->size;
+	spin_unlock_irqrestore(&s->lock, irq);
 	*out = m;
 	return CAIRN_OK;
 
-fail_mapping:
-	kfree(m);
-fail:
+fail_locked:
 	s->stats.failures++;
+	spin_unlock_irqrestore(&s->lock, irq);
+	kfree(m);
+	return err;
+fail:
+	irq = spin_lock_irqsave(&s->lock);
+	s->stats.failures++;
+	spin_unlock_irqrestore(&s->lock, irq);
 	return err;
 }
 
@@ -292,31 +312,41 @@ err_t vm_stack_alloc(struct vm_space *s, size_t size, const char *name, struct v
 
 void vm_unmap(struct vm_space *s, struct vm_mapping *m)
 {
+	unsigned long irq = spin_lock_irqsave(&s->lock);
 	struct vm_mapping **p = &s->mappings;
 
 	while (*p && *p != m)
 		p = &(*p)->next;
-	ASSERT_MSG(*p, "vm: unmap of mapping %p, which this space does not hold", (void *)m);
+	if (!*p) {
+		spin_release_for_panic(&s->lock);
+		PANIC("vm: unmap of mapping %p, which this space does not hold", (void *)m);
+	}
 	*p = m->next;
 	ASSERT(pagetable_unmap(s->pt, m->va, m->size) == CAIRN_OK); /* (V2) */
 	s->stats.unmaps++;
 	s->stats.mappings--;
 	s->stats.mapped_bytes -= m->size;
+	spin_unlock_irqrestore(&s->lock, irq);
 	vm_object_unref(m->object);
 	kfree(m);
 }
 
 err_t vm_protect(struct vm_space *s, struct vm_mapping *m, unsigned prot)
 {
+	unsigned long irq;
+
 	if (!prot_ok(prot))
 		return CAIRN_ERR_INVAL;
+	irq = spin_lock_irqsave(&s->lock);
 	ASSERT(pagetable_protect(s->pt, m->va, m->size, prot) == CAIRN_OK); /* (V2) */
 	m->prot = prot;
 	s->stats.protects++;
+	spin_unlock_irqrestore(&s->lock, irq);
 	return CAIRN_OK;
 }
 
-struct vm_mapping *vm_mapping_find(const struct vm_space *s, vaddr_t va, bool *guard)
+static struct vm_mapping *find_locked(const struct vm_space *s, vaddr_t va, bool *guard)
+	REQUIRES(s->lock)
 {
 	for (struct vm_mapping *m = s->mappings; m; m = m->next) {
 		if (va >= m->va && va - m->va < m->size) {
@@ -330,6 +360,16 @@ struct vm_mapping *vm_mapping_find(const struct vm_space *s, vaddr_t va, bool *g
 		}
 	}
 	return NULL;
+}
+
+struct vm_mapping *vm_mapping_find(const struct vm_space *s, vaddr_t va, bool *guard)
+{
+	struct vm_space *ms = (struct vm_space *)(uintptr_t)s; /* the lock is not const */
+	unsigned long irq = spin_lock_irqsave(&ms->lock);
+	struct vm_mapping *m = find_locked(ms, va, guard);
+
+	spin_unlock_irqrestore(&ms->lock, irq);
+	return m;
 }
 
 /* ---- describing addresses --------------------------------------------------- */
@@ -349,14 +389,9 @@ static const char *image_section(vaddr_t va)
 }
 #endif
 
-const char *vm_address_describe(vaddr_t va, char *buf, size_t len)
+static void describe(char *buf, size_t len, vaddr_t va, const struct vm_mapping *m, bool guard,
+		     bool searched)
 {
-	const struct vm_space *s = vm_kernel;
-	struct vm_mapping *m = NULL;
-	bool guard = false;
-
-	if (s)
-		m = vm_mapping_find(s, va, &guard);
 	if (m && guard && m->region == VM_REGION_STACKS) {
 		ksnprintf(buf, len, "thread stacks: guard page below stack '%s' "
 			  "[%#llx-%#llx]: stack overflow", m->name, (unsigned long long)m->va,
@@ -372,10 +407,30 @@ const char *vm_address_describe(vaddr_t va, char *buf, size_t len)
 
 		if (sec) {
 			ksnprintf(buf, len, "kernel image: %s", sec);
-			return buf;
+			return;
 		}
 #endif
-		ksnprintf(buf, len, "%s", layout_region_name(va));
+		ksnprintf(buf, len, "%s%s", layout_region_name(va),
+			  searched ? "" : " (mappings locked: not searched)");
+	}
+}
+
+const char *vm_address_describe(vaddr_t va, char *buf, size_t len)
+{
+	struct vm_space *s = vm_kernel;
+	unsigned long irq;
+	bool guard = false;
+
+	/* A crash report: never wait. If the space is locked (the crash may be
+	 * inside a mapping call), describe by region only. The lock is held
+	 * while the mapping's name is printed, so it cannot go away. */
+	if (s && spin_trylock_irqsave(&s->lock, &irq)) {
+		const struct vm_mapping *m = find_locked(s, va, &guard);
+
+		describe(buf, len, va, m, guard, true);
+		spin_unlock_irqrestore(&s->lock, irq);
+	} else {
+		describe(buf, len, va, NULL, false, !s);
 	}
 	return buf;
 }
@@ -390,7 +445,7 @@ const char *vm_address_describe(vaddr_t va, char *buf, size_t len)
 		}                                                              \
 	} while (0)
 
-err_t vm_space_check(const struct vm_space *s)
+static err_t check_locked(const struct vm_space *s) REQUIRES(s->lock)
 {
 	vaddr_t prev_end = 0;
 	uint64_t n = 0, bytes = 0;
@@ -426,4 +481,14 @@ err_t vm_space_check(const struct vm_space *s)
 	      (unsigned long long)bytes, (unsigned long long)s->stats.mappings,
 	      (unsigned long long)s->stats.mapped_bytes);
 	return pagetable_check(s->pt);
+}
+
+err_t vm_space_check(const struct vm_space *s)
+{
+	struct vm_space *ms = (struct vm_space *)(uintptr_t)s; /* the lock is not const */
+	unsigned long irq = spin_lock_irqsave(&ms->lock);
+	err_t err = check_locked(ms);
+
+	spin_unlock_irqrestore(&ms->lock, irq);
+	return err;
 }

@@ -21,11 +21,19 @@
  * a chunk get a mapping of their own ("large"). A free of a block that is
  * not allocated panics: the application and the kernel share one address
  * space, so heap corruption must stop the appliance where it is found.
+ *
+ * Lock order (docs/architecture.md, "Locks"): the memory lock guards the
+ * grants, the owned ranges and the heap; it is dropped around vm_map_anon
+ * (which zeroes the new pages), whose budget and owned-range slot are
+ * reserved first, so a long mapping does not keep interrupts off and a
+ * failed one gives everything back. vm_unmap runs under it (memory lock
+ * -> vm space lock); nothing below calls back here.
  */
 #include <cairn/memory.h>
 #include <kernel/assert.h>
 #include <kernel/mm/user.h>
 #include <kernel/mm/vm.h>
+#include <kernel/spinlock.h>
 #include <kernel/string.h>
 
 #define MEMORY_HANDLES 16
@@ -45,23 +53,41 @@ struct owned {
 	size_t asked;            /* the size cairn_mem_map was given */
 };
 
+static struct spinlock mem_lock = SPINLOCK_INIT("app memory");
+static unsigned long mem_irq; /* the holder's saved interrupt state */
+
 static struct handle_slot slots[MEMORY_HANDLES];
 static struct handle_table table;
-static struct mem_grant grants[MEMORY_GRANTS];
-static size_t ngrants;
-static struct owned owned[SYS_USER_RANGES_MAX]; /* sorted by lo (U1) */
-static size_t nowned;
-static struct mem_grant *heap_grant;
+static struct mem_grant grants[MEMORY_GRANTS] GUARDED_BY(mem_lock);
+static size_t ngrants GUARDED_BY(mem_lock);
+static struct owned owned[SYS_USER_RANGES_MAX] GUARDED_BY(mem_lock); /* sorted by lo (U1) */
+static size_t nowned GUARDED_BY(mem_lock);
+static size_t nreserved GUARDED_BY(mem_lock); /* owned slots promised to maps in flight */
+static struct mem_grant *heap_grant GUARDED_BY(mem_lock);
 
-static err_t ensure_table(void)
+static void mem_lock_take(void) ACQUIRE(mem_lock)
+{
+	unsigned long irq = spin_lock_irqsave(&mem_lock);
+
+	mem_irq = irq;
+}
+
+static void mem_lock_drop(void) RELEASE(mem_lock)
+{
+	spin_unlock_irqrestore(&mem_lock, mem_irq);
+}
+
+static err_t ensure_table(void) REQUIRES(mem_lock)
 {
 	if (table.slots)
 		return CAIRN_OK;
 	return handle_table_init(&table, "memory", HANDLE_SUBSYS_MEMORY, slots, MEMORY_HANDLES);
 }
 
-err_t sys_memory_grant(const char *name, rights_t rights, uint64_t limit, handle_t *out)
+static err_t grant_locked(const char *name, rights_t rights, uint64_t limit, handle_t *out)
+	REQUIRES(mem_lock)
 {
+	struct mem_grant *g;
 	err_t err = ensure_table();
 
 	if (err)
@@ -70,17 +96,29 @@ err_t sys_memory_grant(const char *name, rights_t rights, uint64_t limit, handle
 		return CAIRN_ERR_INVAL;
 	if (ngrants == MEMORY_GRANTS)
 		return CAIRN_ERR_LIMIT;
-	err = handle_table_grant(&table, &grants[ngrants], SYS_OBJ_MEMORY, rights, out);
+	g = &grants[ngrants];
+	/* Fill the grant before the handle to it exists. */
+	kstrlcpy(g->name, name, sizeof(g->name));
+	g->limit = limit;
+	g->used = 0;
+	err = handle_table_grant(&table, g, SYS_OBJ_MEMORY, rights, out);
 	if (err)
 		return err;
-	kstrlcpy(grants[ngrants].name, name, sizeof(grants[0].name));
-	grants[ngrants].limit = limit;
-	grants[ngrants].used = 0;
 	ngrants++;
 	return CAIRN_OK;
 }
 
-static err_t lookup(handle_t h, rights_t need, struct mem_grant **g)
+err_t sys_memory_grant(const char *name, rights_t rights, uint64_t limit, handle_t *out)
+{
+	err_t err;
+
+	mem_lock_take();
+	err = grant_locked(name, rights, limit, out);
+	mem_lock_drop();
+	return err;
+}
+
+static err_t lookup(handle_t h, rights_t need, struct mem_grant **g) REQUIRES(mem_lock)
 {
 	if (!table.slots)
 		return CAIRN_ERR_BADHANDLE;
@@ -90,17 +128,20 @@ static err_t lookup(handle_t h, rights_t need, struct mem_grant **g)
 err_t sys_memory_heap_bind(handle_t h)
 {
 	struct mem_grant *g;
-	err_t err = lookup(h, CAIRN_RIGHT_MAP | CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE, &g);
+	err_t err;
 
+	mem_lock_take();
+	err = lookup(h, CAIRN_RIGHT_MAP | CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE, &g);
 	if (!err)
 		heap_grant = g;
+	mem_lock_drop();
 	return err;
 }
 
 /* ---- owned ranges ----------------------------------------------------------- */
 
 /* Index where a range starting at lo belongs (first with owned[i].lo >= lo). */
-static size_t owned_pos(vaddr_t lo)
+static size_t owned_pos(vaddr_t lo) REQUIRES(mem_lock)
 {
 	size_t a = 0, b = nowned;
 
@@ -115,11 +156,11 @@ static size_t owned_pos(vaddr_t lo)
 	return a;
 }
 
-static err_t owned_insert(const struct owned *r)
+static err_t owned_insert(const struct owned *r) REQUIRES(mem_lock)
 {
 	size_t i = owned_pos(r->lo);
 
-	if (nowned == SYS_USER_RANGES_MAX)
+	if (nowned + nreserved == SYS_USER_RANGES_MAX)
 		return CAIRN_ERR_LIMIT;
 	if ((i < nowned && owned[i].lo < r->hi) || (i > 0 && owned[i - 1].hi > r->lo))
 		return CAIRN_ERR_EXIST; /* (U1) */
@@ -129,14 +170,14 @@ static err_t owned_insert(const struct owned *r)
 	return CAIRN_OK;
 }
 
-static struct owned *owned_exact(vaddr_t lo)
+static struct owned *owned_exact(vaddr_t lo) REQUIRES(mem_lock)
 {
 	size_t i = owned_pos(lo);
 
 	return i < nowned && owned[i].lo == lo ? &owned[i] : NULL;
 }
 
-static void owned_delete(struct owned *r)
+static void owned_delete(struct owned *r) REQUIRES(mem_lock)
 {
 	size_t i = (size_t)(r - owned);
 
@@ -144,7 +185,7 @@ static void owned_delete(struct owned *r)
 	nowned--;
 }
 
-err_t sys_user_range_check(const void *p, size_t len, rights_t need)
+static err_t range_check_locked(const void *p, size_t len, rights_t need) REQUIRES(mem_lock)
 {
 	vaddr_t lo = (vaddr_t)p, hi;
 	size_t i;
@@ -166,23 +207,42 @@ err_t sys_user_range_check(const void *p, size_t len, rights_t need)
 	return CAIRN_OK;
 }
 
+err_t sys_user_range_check(const void *p, size_t len, rights_t need)
+{
+	err_t err;
+
+	mem_lock_take();
+	err = range_check_locked(p, len, need);
+	mem_lock_drop();
+	return err;
+}
+
 err_t sys_user_range_add(const void *p, size_t len, rights_t rights)
 {
 	struct owned r = { .lo = (vaddr_t)p, .rights = rights };
+	err_t err;
 
 	if (len == 0 || add_overflows(r.lo, (vaddr_t)len, &r.hi))
 		return CAIRN_ERR_INVAL;
-	return owned_insert(&r);
+	mem_lock_take();
+	err = owned_insert(&r);
+	mem_lock_drop();
+	return err;
 }
 
 err_t sys_user_range_remove(const void *p, size_t len)
 {
-	struct owned *r = owned_exact((vaddr_t)p);
+	struct owned *r;
+	err_t err = CAIRN_ERR_NOENT;
 
-	if (!r || r->m || r->hi - r->lo != len)
-		return CAIRN_ERR_NOENT;
-	owned_delete(r);
-	return CAIRN_OK;
+	mem_lock_take();
+	r = owned_exact((vaddr_t)p);
+	if (r && !r->m && r->hi - r->lo == len) {
+		owned_delete(r);
+		err = CAIRN_OK;
+	}
+	mem_lock_drop();
+	return err;
 }
 
 /* ---- mappings ------------------------------------------------------------------ */
@@ -200,9 +260,10 @@ static err_t check_rights(rights_t rights, unsigned *prot)
 	return CAIRN_OK;
 }
 
-/* Map for grant g: the common path of cairn_mem_map and the heap. */
+/* Map for grant g: the common path of cairn_mem_map and the heap. Drops
+ * and retakes the memory lock around the mapping itself. */
 static err_t map_for(struct mem_grant *g, size_t size, rights_t rights, const char *name,
-		     void **out)
+		     void **out) REQUIRES(mem_lock)
 {
 	uint64_t bytes = ALIGN_UP((uint64_t)size, (uint64_t)PAGE_SIZE);
 	struct owned r = { .rights = rights, .grant = g, .asked = size };
@@ -216,22 +277,28 @@ static err_t map_for(struct mem_grant *g, size_t size, rights_t rights, const ch
 		return CAIRN_ERR_INVAL;
 	if (bytes > g->limit - g->used)
 		return CAIRN_ERR_LIMIT;
-	if (nowned == SYS_USER_RANGES_MAX)
+	if (nowned + nreserved == SYS_USER_RANGES_MAX)
 		return CAIRN_ERR_LIMIT;
 	if (!vm_kernel)
 		return CAIRN_ERR_NOMEM;
+	g->used += bytes; /* reserved: budget and a slot */
+	nreserved++;
+	mem_lock_drop();
 	err = vm_map_anon(vm_kernel, bytes, prot, name, &r.m);
-	if (err)
+	mem_lock_take();
+	nreserved--;
+	if (err) {
+		g->used -= bytes;
 		return err;
+	}
 	r.lo = r.m->va;
 	r.hi = r.m->va + r.m->size;
-	ASSERT(owned_insert(&r) == CAIRN_OK); /* room checked; VA fresh (U1) */
-	g->used += bytes;
+	ASSERT(owned_insert(&r) == CAIRN_OK); /* slot reserved; VA fresh (U1) */
 	*out = (void *)r.lo;
 	return CAIRN_OK;
 }
 
-static void unmap_owned(struct owned *r)
+static void unmap_owned(struct owned *r) REQUIRES(mem_lock)
 {
 	struct vm_mapping *m = r->m;
 
@@ -243,17 +310,21 @@ static void unmap_owned(struct owned *r)
 cairn_err_t cairn_mem_map(cairn_handle_t mem, size_t size, cairn_rights_t rights, void **out)
 {
 	struct mem_grant *g;
-	err_t err = lookup(mem, CAIRN_RIGHT_MAP | (rights & MEM_RIGHTS), &g);
+	err_t err;
 
-	if (err)
-		return err;
 	if (!out)
 		return CAIRN_ERR_FAULT;
-	return map_for(g, size, rights, g->name, out);
+	mem_lock_take();
+	err = lookup(mem, CAIRN_RIGHT_MAP | (rights & MEM_RIGHTS), &g);
+	if (!err)
+		err = map_for(g, size, rights, g->name, out);
+	mem_lock_drop();
+	return err;
 }
 
 /* The mapping of grant g at exactly [addr, addr + size asked). */
 static struct owned *find_mapping(struct mem_grant *g, void *addr, size_t size)
+	REQUIRES(mem_lock)
 {
 	struct owned *r = owned_exact((vaddr_t)addr);
 
@@ -266,15 +337,19 @@ cairn_err_t cairn_mem_unmap(cairn_handle_t mem, void *addr, size_t size)
 {
 	struct mem_grant *g;
 	struct owned *r;
-	err_t err = lookup(mem, CAIRN_RIGHT_MAP, &g);
+	err_t err;
 
-	if (err)
-		return err;
-	r = find_mapping(g, addr, size);
-	if (!r)
-		return CAIRN_ERR_INVAL;
-	unmap_owned(r);
-	return CAIRN_OK;
+	mem_lock_take();
+	err = lookup(mem, CAIRN_RIGHT_MAP, &g);
+	if (!err) {
+		r = find_mapping(g, addr, size);
+		if (r)
+			unmap_owned(r);
+		else
+			err = CAIRN_ERR_INVAL;
+	}
+	mem_lock_drop();
+	return err;
 }
 
 cairn_err_t cairn_mem_protect(cairn_handle_t mem, void *addr, size_t size,
@@ -283,19 +358,23 @@ cairn_err_t cairn_mem_protect(cairn_handle_t mem, void *addr, size_t size,
 	struct mem_grant *g;
 	struct owned *r;
 	unsigned prot;
-	err_t err = lookup(mem, CAIRN_RIGHT_MAP | (rights & MEM_RIGHTS), &g);
+	err_t err;
 
-	if (err)
-		return err;
-	err = check_rights(rights, &prot);
-	if (err)
-		return err;
-	r = find_mapping(g, addr, size);
-	if (!r)
-		return CAIRN_ERR_INVAL;
-	ASSERT(vm_protect(vm_kernel, r->m, prot) == CAIRN_OK);
-	r->rights = rights;
-	return CAIRN_OK;
+	mem_lock_take();
+	err = lookup(mem, CAIRN_RIGHT_MAP | (rights & MEM_RIGHTS), &g);
+	if (!err)
+		err = check_rights(rights, &prot);
+	if (!err) {
+		r = find_mapping(g, addr, size);
+		if (r) {
+			ASSERT(vm_protect(vm_kernel, r->m, prot) == CAIRN_OK);
+			r->rights = rights;
+		} else {
+			err = CAIRN_ERR_INVAL;
+		}
+	}
+	mem_lock_drop();
+	return err;
 }
 
 /* ---- the heap ------------------------------------------------------------------- */
@@ -315,7 +394,7 @@ struct block {
 };
 STATIC_ASSERT(sizeof(size_t) * 2 == HDR, "heap header is 16 bytes");
 
-static struct block *free_list;
+static struct block *free_list GUARDED_BY(mem_lock);
 
 static inline size_t bsize(const struct block *b)
 {
@@ -332,7 +411,7 @@ static inline struct block *before(struct block *b)
 	return (struct block *)(void *)((char *)b - b->prev_size);
 }
 
-static void free_push(struct block *b)
+static void free_push(struct block *b) REQUIRES(mem_lock)
 {
 	b->size_flags |= F_FREE;
 	b->prev = NULL;
@@ -342,7 +421,7 @@ static void free_push(struct block *b)
 	free_list = b;
 }
 
-static void free_remove(struct block *b)
+static void free_remove(struct block *b) REQUIRES(mem_lock)
 {
 	if (b->prev)
 		b->prev->next = b->next;
@@ -360,7 +439,7 @@ static void set_size(struct block *b, size_t size, size_t flags)
 	after(b)->prev_size = size;
 }
 
-static err_t grow(size_t need)
+static err_t grow(size_t need) REQUIRES(mem_lock)
 {
 	size_t bytes = MAX(CHUNK, ALIGN_UP(need + HDR, (size_t)PAGE_SIZE));
 	struct block *b, *end;
@@ -379,7 +458,7 @@ static err_t grow(size_t need)
 }
 
 /* Cut b (in use, off the list) to `size`, freeing the tail if big enough. */
-static void trim(struct block *b, size_t size)
+static void trim(struct block *b, size_t size) REQUIRES(mem_lock)
 {
 	size_t total = bsize(b);
 
@@ -394,7 +473,7 @@ static void trim(struct block *b, size_t size)
 	}
 }
 
-static void *large_alloc(size_t size, size_t align)
+static void *large_alloc(size_t size, size_t align) REQUIRES(mem_lock)
 {
 	size_t off = MAX(HDR, align);
 	struct block *b;
@@ -409,7 +488,7 @@ static void *large_alloc(size_t size, size_t align)
 	return (char *)b + HDR;
 }
 
-static void *heap_alloc(size_t size, size_t align)
+static void *alloc_locked(size_t size, size_t align) REQUIRES(mem_lock)
 {
 	size_t need;
 
@@ -449,13 +528,20 @@ static void *heap_alloc(size_t size, size_t align)
 	return NULL;
 }
 
-void cairn_free(void *p)
+static void *heap_alloc(size_t size, size_t align)
 {
-	struct block *b, *n;
+	void *p;
 
-	if (!p)
-		return;
-	b = (struct block *)(void *)((char *)p - HDR);
+	mem_lock_take();
+	p = alloc_locked(size, align);
+	mem_lock_drop();
+	return p;
+}
+
+static void free_locked(void *p) REQUIRES(mem_lock)
+{
+	struct block *b = (struct block *)(void *)((char *)p - HDR), *n;
+
 	if (b->size_flags & F_LARGE) {
 		struct owned *r = owned_exact((vaddr_t)((char *)b + HDR - b->prev_size));
 
@@ -465,7 +551,7 @@ void cairn_free(void *p)
 	}
 	ASSERT_MSG(!(b->size_flags & F_FREE) && bsize(b) >= MIN_BLOCK,
 		   "cairn_free of %p: double free or not a heap block", p);
-	ASSERT_MSG(sys_user_range_check(b, bsize(b), CAIRN_RIGHT_WRITE) == CAIRN_OK,
+	ASSERT_MSG(range_check_locked(b, bsize(b), CAIRN_RIGHT_WRITE) == CAIRN_OK,
 		   "cairn_free of %p: not in the heap", p);
 	/* Merge with free neighbours (H1). */
 	n = after(b);
@@ -481,6 +567,15 @@ void cairn_free(void *p)
 		b = pb;
 	}
 	free_push(b);
+}
+
+void cairn_free(void *p)
+{
+	if (!p)
+		return;
+	mem_lock_take();
+	free_locked(p);
+	mem_lock_drop();
 }
 
 void *cairn_malloc(size_t size)
@@ -517,6 +612,7 @@ void *cairn_realloc(void *p, size_t size)
 	if (!p)
 		return cairn_malloc(size);
 	b = (struct block *)(void *)((char *)p - HDR);
+	mem_lock_take();
 	if (b->size_flags & F_LARGE) {
 		struct owned *r = owned_exact((vaddr_t)((char *)b + HDR - b->prev_size));
 
@@ -526,6 +622,7 @@ void *cairn_realloc(void *p, size_t size)
 		ASSERT_MSG(!(b->size_flags & F_FREE), "cairn_realloc of %p: freed block", p);
 		have = bsize(b) - HDR;
 	}
+	mem_lock_drop();
 	if (size && size <= have)
 		return p;
 	q = cairn_malloc(size);

@@ -25,13 +25,17 @@
  * arch_pagetable_sync before the call returns. Invariants P1-P5 are in
  * src/mm/pagetable.c.
  *
- * Context: thread context or early boot, one CPU. The caller serialises
- * calls on one table (the address-space lock, added with the scheduler).
+ * Context: thread context or early boot; map, unmap, protect, query and
+ * check take the table's spinlock (interrupts off while held), so calls on
+ * one table from several threads serialise. Not from interrupt handlers:
+ * a mutation may allocate table pages. pagetable_translate takes no lock
+ * (fault reports, arch code that has only a root).
  */
 #ifndef KERNEL_MM_PAGETABLE_H
 #define KERNEL_MM_PAGETABLE_H
 
 #include <kernel/mm/phys.h>
+#include <kernel/spinlock.h>
 #include <kernel/types.h>
 
 #define PT_LEVELS 4
@@ -81,6 +85,9 @@ struct pagetable_stats {
 };
 
 struct pagetable {
+	/* Taken by every mutator, query and check; vm space lock -> this ->
+	 * buddy lock (docs/architecture.md, "Locks"). */
+	struct spinlock lock;
 	const struct pt_format *fmt;
 	struct buddy *pages; /* where table pages come from */
 	unsigned alloc_flags; /* BUDDY_DMA32 while only low memory is reachable */
@@ -133,7 +140,9 @@ err_t pagetable_query(const struct pagetable *pt, vaddr_t va, paddr_t *pa, unsig
 
 /*
  * pagetable_translate - pagetable_query on any root in format `fmt` (for
- * arch code that only has the root, e.g. the hosted MMU).
+ * arch code that only has the root, e.g. the hosted MMU, and for fault
+ * reports, which must not wait for a lock). Takes no lock: the caller
+ * knows the tables cannot change under it.
  */
 err_t pagetable_translate(const struct pt_format *fmt, paddr_t root, vaddr_t va, paddr_t *pa,
 			  unsigned *prot, size_t *leaf_size);

@@ -23,8 +23,12 @@
  * overflow: vm_address_describe() names the stack whose guard a faulting
  * address hit, and the fault handlers print that.
  *
- * Context: thread context, one CPU (the space lock comes with the
- * scheduler). vm_address_describe: any context (it only reads).
+ * Context: thread context (never an interrupt handler: mapping allocates).
+ * Each space has a spinlock guarding its mapping list and statistics; it
+ * is taken before the page table's own lock and the allocators' (lock
+ * order in docs/architecture.md, "Locks"). Objects are refcounted with
+ * atomics, so any thread may drop a reference. vm_address_describe: any
+ * context (it only tries the lock, for crash reports).
  */
 #ifndef KERNEL_MM_VM_H
 #define KERNEL_MM_VM_H
@@ -40,7 +44,7 @@ enum vm_region { VM_REGION_OBJECTS = 0, VM_REGION_STACKS = 1, VM_REGIONS };
 enum vm_object_kind { VM_OBJECT_ANON = 1, VM_OBJECT_PHYS = 2 };
 
 struct vm_object {
-	uint32_t refcount;
+	uint32_t refcount;   /* atomic */
 	uint8_t kind;        /* enum vm_object_kind */
 	uint64_t npages;
 	struct buddy *frames; /* ANON: where its frames come from */
@@ -68,11 +72,12 @@ struct vm_space_stats {
 };
 
 struct vm_space {
+	struct spinlock lock;
 	struct pagetable *pt;
 	struct buddy *frames;
 	struct { vaddr_t base; uint64_t size; } region[VM_REGIONS];
-	struct vm_mapping *mappings; /* sorted by va */
-	struct vm_space_stats stats;
+	struct vm_mapping *mappings GUARDED_BY_MEMBER(lock); /* sorted by va */
+	struct vm_space_stats stats GUARDED_BY_MEMBER(lock);
 };
 
 /* The kernel's (= the appliance's) one address space, once mm_init ran. */
@@ -133,7 +138,9 @@ err_t vm_stack_alloc(struct vm_space *s, size_t size, const char *name, struct v
 
 /* vm_mapping_find - the mapping of `s` containing va, or NULL. If `guard`
  * is not NULL, a va in a mapping's guard returns that mapping with *guard
- * set to true. */
+ * set to true. The mapping stays valid only while its owner keeps it
+ * mapped (the caller must be that owner, e.g. a thread asking about its
+ * own stack). */
 struct vm_mapping *vm_mapping_find(const struct vm_space *s, vaddr_t va, bool *guard);
 
 /*

@@ -104,6 +104,36 @@ static void test_slab_keeps_one_empty_slab_and_returns_the_rest(void **state)
 	slab_cache_destroy(&c);
 }
 
+/* S1: an unused slab may stay on the partial list only while it is alone
+ * there; a full slab that becomes partial again must not join it. */
+static void test_slab_unused_current_slab_leaves_partial_when_another_joins(void **state)
+{
+	void *a[64], *last;
+	unsigned n;
+
+	(void)state;
+	assert_int_equal(slab_cache_init(&c, "s1", 512, 0, SLAB_F_DEBUG, &b), CAIRN_OK);
+	n = c.objs_per_slab;
+	assert_true(n >= 2 && n <= 64);
+	for (unsigned i = 0; i < n; i++) /* slab A: full */
+		assert_non_null(a[i] = slab_cache_alloc(&c));
+	assert_int_equal(c.full.count, 1);
+	assert_non_null(last = slab_cache_alloc(&c)); /* slab B: partial */
+	slab_cache_free(&c, last); /* B unused, alone on partial: it stays */
+	assert_int_equal(c.partial.count, 1);
+	assert_int_equal(c.partial.head->inuse, 0);
+	slab_cache_free(&c, a[0]); /* A: full -> partial; B must go to empty */
+	assert_int_equal(slab_cache_check(&c), CAIRN_OK);
+	assert_int_equal(c.partial.count, 1);
+	assert_int_equal(c.partial.head->inuse, n - 1);
+	assert_int_equal(c.empty.count, 1);
+	for (unsigned i = 1; i < n; i++)
+		slab_cache_free(&c, a[i]);
+	assert_int_equal(slab_cache_check(&c), CAIRN_OK);
+	slab_cache_destroy(&c);
+	assert_int_equal(b.owned[PHYS_OWNER_SLAB], 0);
+}
+
 static void test_slab_init_rejects_bad_parameters(void **state)
 {
 	(void)state;
@@ -364,6 +394,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_slab_objects_are_distinct_aligned_and_reused),
 		T(test_slab_keeps_one_empty_slab_and_returns_the_rest),
+		T(test_slab_unused_current_slab_leaves_partial_when_another_joins),
 		T(test_slab_init_rejects_bad_parameters),
 		T(test_slab_alloc_fails_cleanly_when_pages_run_out),
 		T(test_slab_debug_double_free_names_cache_object_and_callers),

@@ -18,7 +18,10 @@
 #include <kernel/assert.h>
 #include <kernel/handle.h>
 #include <kernel/irq.h>
+#include <cairn/memory.h>
 #include <kernel/mm/slab.h>
+#include <kernel/mm/user.h>
+#include <kernel/mm/vm.h>
 #include <kernel/spinlock.h>
 #include <kernel/waitq.h>
 
@@ -31,6 +34,8 @@ void lk_kfree(void *p);
 
 static struct spinlock lock;
 
+/* Tests marked NO_THREAD_SAFETY_ANALYSIS misuse the lock on purpose (the
+ * debug checks must catch it), so clang's static analysis stays out. */
 static void setup_lock(void)
 {
 	spin_lock_init(&lock, "test");
@@ -38,7 +43,7 @@ static void setup_lock(void)
 	assert_int_equal(spin_held_count(), 0);
 }
 
-static void test_acquire_release_and_irq_state(void **state)
+static void test_acquire_release_and_irq_state(void **state) NO_THREAD_SAFETY_ANALYSIS
 {
 	unsigned long f1, f2;
 	struct spinlock other;
@@ -102,7 +107,7 @@ static void test_interrupts_wait_for_the_release(void **state)
 	assert_int_equal(irq_detach(TEST_LINE), CAIRN_OK);
 }
 
-static void test_recursive_acquire_panics(void **state)
+static void test_recursive_acquire_panics(void **state) NO_THREAD_SAFETY_ANALYSIS
 {
 	unsigned long f;
 
@@ -116,7 +121,7 @@ static void test_recursive_acquire_panics(void **state)
 	assert_int_equal(spin_held_count(), 0);
 }
 
-static void test_release_of_unheld_lock_panics(void **state)
+static void test_release_of_unheld_lock_panics(void **state) NO_THREAD_SAFETY_ANALYSIS
 {
 	(void)state;
 	setup_lock();
@@ -127,21 +132,21 @@ static void test_release_of_unheld_lock_panics(void **state)
 
 /* The handlers take / release `lock` in interrupt context. */
 static unsigned long irq_flags;
-static void take_handler(unsigned line, void *ctx)
+static void take_handler(unsigned line, void *ctx) NO_THREAD_SAFETY_ANALYSIS
 {
 	(void)line;
 	(void)ctx;
 	irq_flags = spin_lock_irqsave(&lock);
 }
 
-static void drop_handler(unsigned line, void *ctx)
+static void drop_handler(unsigned line, void *ctx) NO_THREAD_SAFETY_ANALYSIS
 {
 	(void)line;
 	(void)ctx;
 	spin_unlock_irqrestore(&lock, irq_flags);
 }
 
-static void test_release_by_non_owner_panics(void **state)
+static void test_release_by_non_owner_panics(void **state) NO_THREAD_SAFETY_ANALYSIS
 {
 	(void)state;
 	setup_lock();
@@ -262,6 +267,40 @@ struct live {
 	uint8_t tag;
 };
 
+/* One round of the VM and the application heap: a mapping and a heap block
+ * of our own, filled, checked and released (0, or the failure code). */
+static int vm_and_heap_round(unsigned id, unsigned long *s)
+{
+	size_t pages = 1 + rnd(s) % 4, n = pick_size(s) * (1 + rnd(s) % 8);
+	uint8_t tag = (uint8_t)(0xa0 + id);
+	struct vm_mapping *m;
+	uint8_t *p, *h;
+	int status = 0;
+
+	if (vm_map_anon(vm_kernel, pages * PAGE_SIZE, PT_WRITE, "stress", &m) != CAIRN_OK)
+		return 600 + (int)id;
+	p = (uint8_t *)m->va;
+	h = cairn_malloc(n);
+	if (!h) {
+		vm_unmap(vm_kernel, m);
+		return 700 + (int)id;
+	}
+	memset(p, tag, pages * PAGE_SIZE);
+	memset(h, tag, n);
+	hosted_cpu_burn(rnd(s) % 100000);
+	for (size_t i = 0; i < pages * PAGE_SIZE && !status; i++)
+		if (p[i] != tag)
+			status = 800 + (int)id;
+	for (size_t i = 0; i < n && !status; i++)
+		if (h[i] != tag)
+			status = 900 + (int)id;
+	if (!status && sys_user_range_check(h, n, CAIRN_RIGHT_WRITE) != CAIRN_OK)
+		status = 1000 + (int)id;
+	cairn_free(h);
+	vm_unmap(vm_kernel, m);
+	return status;
+}
+
 static int stress_worker(void *arg)
 {
 	unsigned id = (unsigned)(uintptr_t)arg;
@@ -299,6 +338,12 @@ static int stress_worker(void *arg)
 			   CAIRN_OK) {
 			*h = 0; /* full: fine under contention */
 		}
+		if (r % 8 == 0) {
+			int status = vm_and_heap_round(id, &s);
+
+			if (status)
+				return status;
+		}
 		/* Compute for a while: slice ends preempt us anywhere in here. */
 		hosted_cpu_burn(rnd(&s) % 200000);
 	}
@@ -314,16 +359,22 @@ static void test_stress_allocators_and_handles_under_preemption(void **state)
 {
 	struct thread *t[WORKERS];
 	struct sched_stats before, after;
-	uint64_t free_before;
+	uint64_t owned_before[PHYS_OWNER_COUNT], mapped_before;
+	handle_t heap;
 
 	(void)state;
 	stress_seed = cairn_test_seed("spinlock stress");
+	assert_int_equal(sys_memory_grant("stress heap", CAIRN_RIGHT_MAP | CAIRN_RIGHT_READ |
+					  CAIRN_RIGHT_WRITE, MiB(16), &heap),
+			 CAIRN_OK);
+	assert_int_equal(sys_memory_heap_bind(heap), CAIRN_OK);
 	assert_int_equal(handle_table_init(&table, "stress", HANDLE_SUBSYS_IPC, slots, TABLE_SLOTS),
 			 CAIRN_OK);
 	assert_int_equal(irq_attach(TEST_LINE, IRQ_TRIGGER_EDGE, stress_handler, NULL, "stress"),
 			 CAIRN_OK);
 	shrink_classes();
-	free_before = buddy_pages_free(mm_phys);
+	memcpy(owned_before, mm_phys->owned, sizeof(owned_before));
+	mapped_before = vm_kernel->stats.mapped_bytes;
 	sched_stats_get(&before);
 	for (unsigned i = 0; i < WORKERS; i++) {
 		struct thread_attr a = sched_fix_attr("stress", SCHED_CLASS_NORMAL, 0);
@@ -337,6 +388,7 @@ static void test_stress_allocators_and_handles_under_preemption(void **state)
 		hosted_cpu_burn(50000);
 		if (step % 50 == 0) {
 			assert_int_equal(buddy_check(mm_phys), CAIRN_OK);
+			assert_int_equal(vm_space_check(vm_kernel), CAIRN_OK);
 			assert_int_equal(handle_table_check(&table), CAIRN_OK);
 		}
 	}
@@ -353,14 +405,22 @@ static void test_stress_allocators_and_handles_under_preemption(void **state)
 	assert_true(irq_allocs > 100);
 	assert_int_equal(spin_held_count(), 0);
 	assert_int_equal(buddy_check(mm_phys), CAIRN_OK);
+	assert_int_equal(vm_space_check(vm_kernel), CAIRN_OK);
 	assert_int_equal(handle_table_check(&table), CAIRN_OK);
 	assert_int_equal(handle_table_used(&table), 0);
 	/* Every kmalloc cache is consistent and empty again, and every page
-	 * (slabs, large blocks, the workers' stacks) came back. */
+	 * (slabs, large blocks, the workers' stacks and mappings) came back
+	 * but the heap's chunks, which it keeps for reuse: the only mappings
+	 * left. (Page-table pages stay with the tables.) */
 	assert_int_equal(irq_detach(TEST_LINE), CAIRN_OK);
 	assert_true(sched_fix_quiet()); /* reaps the stacks */
 	shrink_classes();
-	assert_int_equal(buddy_pages_free(mm_phys), free_before);
+	assert_int_equal(mm_phys->owned[PHYS_OWNER_SLAB], owned_before[PHYS_OWNER_SLAB]);
+	assert_int_equal(mm_phys->owned[PHYS_OWNER_KMALLOC], owned_before[PHYS_OWNER_KMALLOC]);
+	assert_true(vm_kernel->stats.mapped_bytes > mapped_before);
+	assert_int_equal(mm_phys->owned[PHYS_OWNER_VMOBJECT],
+			 owned_before[PHYS_OWNER_VMOBJECT] +
+				 (vm_kernel->stats.mapped_bytes - mapped_before) / PAGE_SIZE);
 }
 
 int main(void)
