@@ -58,6 +58,7 @@
  * through timer callbacks, which run with the same mask.
  */
 #include <kernel/arch.h>
+#include <kernel/preempt.h>
 #include <kernel/assert.h>
 #include <kernel/fmt.h>
 #include <kernel/log.h>
@@ -79,16 +80,18 @@ static struct {
 	struct dlist band[2];          /* SCHED_CLASS_HIGH, SCHED_CLASS_NORMAL */
 	struct dlist edf;              /* sorted by edf.deadline_ns (S3) */
 	uint32_t ready[SCHED_CLASS_COUNT];
-	bool need_resched;
-	uint8_t resched_why;
+	uint8_t resched_why;            /* with cpu_preempt.need_resched */
 	unsigned irq_depth;
-	unsigned preempt_off;
 	uint64_t run_start_ns;
 	struct timer run_timer;
 	uint64_t edf_util_ppm;         /* S7 */
 	struct dlist reap;
 	struct sched_stats stats;
 } cpu;
+
+/* Preemption depth and the pending switch, read inline by fast paths
+ * (include/kernel/preempt.h); guarded like cpu. */
+struct cpu_preempt cpu_preempt;
 
 static const char *const why_names[] = {
 	[SCHED_WHY_BLOCK] = "block",   [SCHED_WHY_YIELD] = "yield",
@@ -188,8 +191,8 @@ static bool beats(const struct thread *a, const struct thread *b)
 
 static void want_resched_locked(enum sched_why why)
 {
-	if (!cpu.need_resched || why == SCHED_WHY_PREEMPT) {
-		cpu.need_resched = true;
+	if (!cpu_preempt.need_resched || why == SCHED_WHY_PREEMPT) {
+		cpu_preempt.need_resched = true;
 		cpu.resched_why = (uint8_t)why;
 	}
 }
@@ -280,7 +283,7 @@ static void reschedule_locked(enum sched_why why)
 	next = pick_locked();
 	if (next != cpu.idle)
 		dequeue_locked(next);
-	cpu.need_resched = false;
+	cpu_preempt.need_resched = false;
 	if (next == prev) {
 		prev->state = THREAD_RUNNING;
 		arm_run_timer_locked(now);
@@ -319,7 +322,7 @@ void sched_irq_exit(void)
 	/* Leave interrupt context before switching: the thread we switch to
 	 * runs in thread context, and so does this one when it comes back. */
 	cpu.irq_depth--;
-	if (cpu.irq_depth == 0 && cpu.running && cpu.need_resched && !cpu.preempt_off)
+	if (cpu.irq_depth == 0 && cpu.running && cpu_preempt.need_resched && !cpu_preempt.off)
 		reschedule_locked((enum sched_why)cpu.resched_why); /* P1 */
 }
 
@@ -330,25 +333,24 @@ bool sched_in_irq(void)
 
 void sched_preempt_disable(void)
 {
-	cpu.preempt_off++;
+	preempt_disable();
 }
 
 void sched_preempt_enable(void)
 {
-	ASSERT(cpu.preempt_off > 0);
-	if (--cpu.preempt_off == 0)
-		sched_preempt_check();
+	ASSERT(cpu_preempt.off > 0);
+	preempt_enable();
 }
 
 void sched_preempt_check(void)
 {
 	unsigned long tok;
 
-	if (!cpu.running || !cpu.need_resched || cpu.irq_depth || cpu.preempt_off ||
+	if (!cpu.running || !cpu_preempt.need_resched || cpu.irq_depth || cpu_preempt.off ||
 	    !arch_irq_enabled())
 		return;
 	tok = arch_irq_save();
-	if (cpu.need_resched)
+	if (cpu_preempt.need_resched)
 		reschedule_locked((enum sched_why)cpu.resched_why); /* P2 */
 	arch_irq_restore(tok);
 }
@@ -394,7 +396,7 @@ void sched_block_locked(enum thread_block why)
 	DEBUG_ASSERT(!arch_irq_enabled());
 	ASSERT_MSG(cpu.irq_depth == 0, "sched: blocking in an interrupt handler");
 	ASSERT_MSG(t != cpu.idle, "sched: the idle thread may not block");
-	ASSERT_MSG(cpu.preempt_off == 0, "sched: blocking with preemption disabled (S8)");
+	ASSERT_MSG(cpu_preempt.off == 0, "sched: blocking with preemption disabled (S8)");
 	t->state = THREAD_BLOCKED;
 	t->block = (uint8_t)why;
 	trace_record(TRACE_BLOCK, t->tid, 0, why);
@@ -425,7 +427,7 @@ noreturn void sched_exit_locked(void)
 	struct thread *t = cpu.current;
 
 	ASSERT(t->state == THREAD_ZOMBIE && cpu.irq_depth == 0 && t != cpu.idle);
-	cpu.preempt_off = 0;
+	cpu_preempt.off = 0;
 	if (t->cls == SCHED_CLASS_EDF)
 		sched_edf_retire_locked(t);
 	sched_reap_add_locked(t);
@@ -619,9 +621,9 @@ err_t sched_init(const char *name)
 	dlist_init(&cpu.band[1]);
 	dlist_init(&cpu.edf);
 	dlist_init(&cpu.reap);
-	cpu.need_resched = false;
+	cpu_preempt.need_resched = false;
 	cpu.irq_depth = 0;
-	cpu.preempt_off = 0;
+	cpu_preempt.off = 0;
 	cpu.edf_util_ppm = 0;
 	cpu.stats = (struct sched_stats){ 0 };
 	for (unsigned c = 0; c < SCHED_CLASS_COUNT; c++)

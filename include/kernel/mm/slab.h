@@ -32,7 +32,7 @@
  *
  * Context: any context (interrupt handlers included). Each cache has a
  * spinlock `lock` guarding its lists, slabs and statistics, and a magazine
- * per CPU guarded by that CPU's interrupt mask (struct slab_magazine); the lock
+ * per CPU (struct slab_magazine, lock-free); the lock
  * is taken before the buddy allocator's lock (docs/architecture.md,
  * "Locks"). slab_cache_init and slab_cache_destroy must not race with
  * users of the same cache.
@@ -75,14 +75,17 @@ struct slab_cache_stats {
 
 /*
  * A CPU's magazine (one CPU for now): objects freed by users and not yet
- * returned to their slabs. It is guarded by its CPU's interrupt mask, not
- * by the cache's lock: the fast path disables interrupts, takes or puts one
- * object and counts the call, with no atomic operation. Anything that
- * drains it holds the cache's lock too (which also masks interrupts) and
- * runs on the magazine's CPU.
+ * returned to their slabs. Neither the cache's lock nor the interrupt mask
+ * guards it: the fast path disables preemption (so no other thread runs on
+ * this CPU meanwhile) and raises `busy` around its few instructions, and
+ * an interrupt handler that finds `busy` set (it interrupted a fast path)
+ * takes the locked slow path instead. No atomic operation, no interrupt
+ * toggling. Draining happens under the cache's lock (interrupts off, so
+ * nothing can start using the magazine) and is skipped while `busy`.
  */
 struct slab_magazine {
 	uint32_t count;
+	uint8_t busy;
 	uint64_t allocs, frees; /* calls served here; added to the cache's stats */
 	void *objs[SLAB_MAGAZINE];
 };
