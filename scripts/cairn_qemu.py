@@ -4,8 +4,11 @@
 Used by scripts/run (interactive), tests/boot/boot_test.py (the boot tests)
 and tests/bench/ (boot-time benchmarks), so all three boot the same way.
 
-Facts this relies on (see ../shared/notes and docs/testing.md):
-  - always TCG (-accel tcg); the machine's KVM is a slow software emulation
+Facts this relies on (docs/testing.md, "QEMU on this machine"):
+  - always TCG (-accel tcg): /dev/kvm on these machines is a software
+    nested-virtualisation module; firmware runs instruction by instruction
+    (SeaBIOS + GRUB ~35 s) and OVMF stops with "KVM internal error", after
+    which QEMU pauses instead of exiting
   - x86_64 test mode: isa-debug-exit at 0xf4; the kernel writes 0x10 (pass)
     or 0x11 (fail), QEMU exits with (v << 1) | 1 = 33 or 35
   - a triple fault with -no-reboot exits 0, so 0 never means pass in tests
