@@ -20,6 +20,12 @@ cairn_boot_test(grub-uefi uefi 120 --require "Hello from Cairn!" --require "load
 # Not in test mode: the appliance ends by powering the machine off (ACPI S5).
 cairn_boot_test(poweroff pvh 30 --expect poweroff --require "Hello from Cairn!")
 
+# Not in test mode, a panic prints its record and powers the machine off
+# (the default panic= policy): QEMU ends by itself, so scripts/run does too.
+cairn_boot_test(panic-poweroff pvh 30 --cmdline "cairn.selftest=panic"
+  --expect panic-poweroff --require "reason:    selftest: forced panic"
+  --require "machine: powering off after the panic (panic=poweroff)")
+
 # Failure paths must be reported as failures, with the panic record.
 cairn_boot_test(panic pvh 30 --cmdline "cairn.test cairn.selftest=panic"
   --expect panic --require "reason:    selftest: forced panic"
