@@ -17,8 +17,14 @@ cairn_boot_test(pvh pvh 30 --require "Hello from Cairn!")
 cairn_boot_test(grub-bios grub 60 --require "Hello from Cairn!" --require "loaded by multiboot2")
 cairn_boot_test(grub-uefi uefi 120 --require "Hello from Cairn!" --require "loaded by multiboot2")
 
-# Not in test mode: the appliance ends by powering the machine off (ACPI S5).
+# Not in test mode: the appliance ends by powering the machine off (ACPI S5),
+# on each way to boot a PC (the GRUB paths boot cairn.iso, the appliance's
+# own ISO without cairn.test; the FADT comes from SeaBIOS, qboot or OVMF).
 cairn_boot_test(poweroff pvh 30 --expect poweroff --require "Hello from Cairn!")
+cairn_boot_test(poweroff-grub-bios grub 60 --expect poweroff --require "Hello from Cairn!"
+  --require "loaded by multiboot2" --require "acpi: S5 via PM1a port")
+cairn_boot_test(poweroff-grub-uefi uefi 120 --expect poweroff --require "Hello from Cairn!"
+  --require "loaded by multiboot2" --require "acpi: S5 via PM1a port")
 
 # Not in test mode, a panic prints its record and powers the machine off
 # (the default panic= policy): QEMU ends by itself, so scripts/run does too.
