@@ -7,3 +7,4 @@ if(NOT CONFIG_HOSTED_FUZZ AND NOT CONFIG_HOSTED_SANITIZE)
     COMMAND "${CAIRN_PYTHON}" "${CAIRN_SRC}/tests/unit/manifest/test_manifest.py")
   set_tests_properties("${CAIRN_TARGET}/unit.manifest.parser" PROPERTIES TIMEOUT 120)
 endif()
+
