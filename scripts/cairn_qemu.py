@@ -82,6 +82,19 @@ class QemuSlot:
         self.f.close()
 
 
+GDB_PORT = 1234
+
+
+def _gdb_stub(gdb):
+    """QEMU options for the gdb stub: gdb=True listens on GDB_PORT (what
+    QEMU's -s does), an int on that TCP port; either way the CPU waits for
+    gdb's continue (-S)."""
+    if not gdb:
+        return []
+    port = GDB_PORT if gdb is True else int(gdb)
+    return ["-gdb", f"tcp:localhost:{port}", "-S"]
+
+
 def qemu_command(arch, build, boot, cmdline="", test=True, gdb=False,
                  memory="128M", workdir=None, serial="stdio", extra=()):
     """The QEMU argv to boot build dir `build` of `arch` via `boot` (for the
@@ -125,8 +138,7 @@ def _x86_64(build, boot, cmdline, test, gdb, memory, workdir, serial, extra):
     # The test-exit device is always present: in test mode the kernel uses
     # it; otherwise it powers off through ACPI and never touches it.
     cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-    if gdb:
-        cmd += ["-s", "-S"]
+    cmd += _gdb_stub(gdb)
     return cmd + list(extra)
 
 
@@ -175,8 +187,7 @@ def _aarch64(build, boot, cmdline, test, gdb, memory, workdir, serial, extra):
     # otherwise through PSCI SYSTEM_OFF, which needs nothing here.
     if test:
         cmd += ["-semihosting-config", "enable=on,target=native"]
-    if gdb:
-        cmd += ["-s", "-S"]
+    cmd += _gdb_stub(gdb)
     return cmd + list(extra)
 
 
@@ -277,9 +288,10 @@ def main():
     except ValueError as e:
         raise SystemExit(f"run: {e}")
     if args.gdb:
-        print("run: QEMU waits for gdb on :1234; in another terminal run\n"
-              f"  gdb -x scripts/gdbinit {os.path.join(args.build, 'cairn.elf')}",
-              flush=True)
+        gdb = "gdb" if args.arch == "x86_64" else "gdb-multiarch"
+        elf = os.path.join(args.build, "cairn.elf")
+        print(f"run: QEMU waits for gdb on :{GDB_PORT}; in another terminal run\n"
+              f"  CAIRN_ELF={elf} {gdb} -x scripts/gdbinit", flush=True)
     timeout = args.timeout * (6 if args.gdb else 1)
     try:
         with QemuSlot():

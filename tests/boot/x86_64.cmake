@@ -44,6 +44,13 @@ cairn_boot_test(pagefault pvh 30 --cmdline "cairn.test cairn.selftest=pagefault"
 cairn_boot_test(invalid-opcode pvh 30 --cmdline "cairn.test cairn.selftest=invalid-opcode"
   --expect panic --require "#UD invalid opcode" --require "rip ")
 
+# scripts/gdbinit loads the symbols and connects to QEMU's stub: gdb in
+# batch mode stops at x86_64_start, reads rip, detaches, the boot passes.
+add_test(NAME "${CAIRN_TARGET}/boot.gdb"
+  COMMAND "${CAIRN_PYTHON}" "${CAIRN_SRC}/tests/boot/gdb_test.py"
+          --arch x86_64 --build "${CMAKE_BINARY_DIR}" --boot pvh --timeout 60)
+set_tests_properties("${CAIRN_TARGET}/boot.gdb" PROPERTIES TIMEOUT 120)
+
 # The harness itself must fail, naming the problem, when a boot goes wrong.
 add_test(NAME "${CAIRN_TARGET}/boot.harness"
   COMMAND "${CAIRN_PYTHON}" "${CAIRN_SRC}/tests/boot/harness_test.py"
