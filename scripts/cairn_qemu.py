@@ -295,12 +295,43 @@ def main():
     timeout = args.timeout * (6 if args.gdb else 1)
     try:
         with QemuSlot():
-            rc = subprocess.call(["timeout", "--foreground", str(timeout)] + cmd)
+            rc, panicked = relay(["timeout", "--foreground", str(timeout)] + cmd)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if rc == 124:
         print(f"run: QEMU stopped after the {timeout} s timeout", flush=True)
+        return rc
+    if panicked and rc == 0:
+        # Power off carries no status: the console said it was a panic.
+        print("run: the kernel panicked (record above); the machine powered off",
+              flush=True)
+        return RUN_PANIC_STATUS
     return rc
+
+
+# scripts/run's exit status when the kernel panicked and QEMU then exited
+# normally (the default panic=poweroff).
+RUN_PANIC_STATUS = 3
+
+
+def relay(cmd):
+    """Run cmd with its stdout copied to ours byte for byte as it comes
+    (the console stays interactive: stdin is inherited), watching for the
+    start of a panic record. Returns (exit status, whether it panicked)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+    marker = PANIC_BEGIN.encode()
+    seen = b""
+    panicked = False
+    fd = proc.stdout.fileno()
+    while True:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        os.write(1, chunk)
+        if not panicked:
+            seen = (seen + chunk)[-(len(marker) + 4096):]
+            panicked = marker in seen
+    return proc.wait(), panicked
 
 
 if __name__ == "__main__":

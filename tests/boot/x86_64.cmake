@@ -32,6 +32,12 @@ cairn_boot_test(panic-poweroff pvh 30 --cmdline "cairn.selftest=panic"
   --expect panic-poweroff --require "reason:    selftest: forced panic"
   --require "machine: powering off after the panic (panic=poweroff)")
 
+# scripts/run's end of it: exit 0 after a normal run, 3 after a panic.
+add_test(NAME "${CAIRN_TARGET}/boot.run-status"
+  COMMAND "${CAIRN_PYTHON}" "${CAIRN_SRC}/tests/boot/run_test.py"
+          --arch x86_64 --build "${CMAKE_BINARY_DIR}" --boot pvh)
+set_tests_properties("${CAIRN_TARGET}/boot.run-status" PROPERTIES TIMEOUT 200)
+
 # Failure paths must be reported as failures, with the panic record.
 cairn_boot_test(panic pvh 30 --cmdline "cairn.test cairn.selftest=panic"
   --expect panic --require "reason:    selftest: forced panic"
