@@ -4,8 +4,11 @@
 Used by scripts/run (interactive), tests/boot/boot_test.py (the boot tests)
 and tests/bench/ (boot-time benchmarks), so all three boot the same way.
 
-Facts this relies on (see ../shared/notes and docs/testing.md):
-  - always TCG (-accel tcg); the machine's KVM is a slow software emulation
+Facts this relies on (docs/testing.md, "QEMU on this machine"):
+  - always TCG (-accel tcg): /dev/kvm on these machines is a software
+    nested-virtualisation module; firmware runs instruction by instruction
+    (SeaBIOS + GRUB ~35 s) and OVMF stops with "KVM internal error", after
+    which QEMU pauses instead of exiting
   - x86_64 test mode: isa-debug-exit at 0xf4; the kernel writes 0x10 (pass)
     or 0x11 (fail), QEMU exits with (v << 1) | 1 = 33 or 35
   - a triple fault with -no-reboot exits 0, so 0 never means pass in tests
@@ -79,6 +82,19 @@ class QemuSlot:
         self.f.close()
 
 
+GDB_PORT = 1234
+
+
+def _gdb_stub(gdb):
+    """QEMU options for the gdb stub: gdb=True listens on GDB_PORT (what
+    QEMU's -s does), an int on that TCP port; either way the CPU waits for
+    gdb's continue (-S)."""
+    if not gdb:
+        return []
+    port = GDB_PORT if gdb is True else int(gdb)
+    return ["-gdb", f"tcp:localhost:{port}", "-S"]
+
+
 def qemu_command(arch, build, boot, cmdline="", test=True, gdb=False,
                  memory="128M", workdir=None, serial="stdio", extra=()):
     """The QEMU argv to boot build dir `build` of `arch` via `boot` (for the
@@ -122,8 +138,7 @@ def _x86_64(build, boot, cmdline, test, gdb, memory, workdir, serial, extra):
     # The test-exit device is always present: in test mode the kernel uses
     # it; otherwise it powers off through ACPI and never touches it.
     cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
-    if gdb:
-        cmd += ["-s", "-S"]
+    cmd += _gdb_stub(gdb)
     return cmd + list(extra)
 
 
@@ -172,8 +187,7 @@ def _aarch64(build, boot, cmdline, test, gdb, memory, workdir, serial, extra):
     # otherwise through PSCI SYSTEM_OFF, which needs nothing here.
     if test:
         cmd += ["-semihosting-config", "enable=on,target=native"]
-    if gdb:
-        cmd += ["-s", "-S"]
+    cmd += _gdb_stub(gdb)
     return cmd + list(extra)
 
 
@@ -274,18 +288,50 @@ def main():
     except ValueError as e:
         raise SystemExit(f"run: {e}")
     if args.gdb:
-        print("run: QEMU waits for gdb on :1234; in another terminal run\n"
-              f"  gdb -x scripts/gdbinit {os.path.join(args.build, 'cairn.elf')}",
-              flush=True)
+        gdb = "gdb" if args.arch == "x86_64" else "gdb-multiarch"
+        elf = os.path.join(args.build, "cairn.elf")
+        print(f"run: QEMU waits for gdb on :{GDB_PORT}; in another terminal run\n"
+              f"  CAIRN_ELF={elf} {gdb} -x scripts/gdbinit", flush=True)
     timeout = args.timeout * (6 if args.gdb else 1)
     try:
         with QemuSlot():
-            rc = subprocess.call(["timeout", "--foreground", str(timeout)] + cmd)
+            rc, panicked = relay(["timeout", "--foreground", str(timeout)] + cmd)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     if rc == 124:
         print(f"run: QEMU stopped after the {timeout} s timeout", flush=True)
+        return rc
+    if panicked and rc == 0:
+        # Power off carries no status: the console said it was a panic.
+        print("run: the kernel panicked (record above); the machine powered off",
+              flush=True)
+        return RUN_PANIC_STATUS
     return rc
+
+
+# scripts/run's exit status when the kernel panicked and QEMU then exited
+# normally (the default panic=poweroff).
+RUN_PANIC_STATUS = 3
+
+
+def relay(cmd):
+    """Run cmd with its stdout copied to ours byte for byte as it comes
+    (the console stays interactive: stdin is inherited), watching for the
+    start of a panic record. Returns (exit status, whether it panicked)."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+    marker = PANIC_BEGIN.encode()
+    seen = b""
+    panicked = False
+    fd = proc.stdout.fileno()
+    while True:
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        os.write(1, chunk)
+        if not panicked:
+            seen = (seen + chunk)[-(len(marker) + 4096):]
+            panicked = marker in seen
+    return proc.wait(), panicked
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ Format (docs/appliances.md): one grant per line, `#` starts a comment.
 Kinds: console, memory (which also takes a size: 64K, 16M, 1G, or bytes,
 a whole number of 4 KiB pages). Rights: read write execute map duplicate
 transfer.
-Any error names the file, the line and what is wrong, and fails the build.
+Any error names the file, the line and what is wrong (one line on stderr,
+`<file>:<line>: manifest error: <what>`), exits 1 and fails the build;
+checks run in the order kind, word count, object, rights, size, duplicate.
+tests/unit/manifest/test_manifest.py pins every message.
 """
 import re
 import sys
@@ -37,52 +40,66 @@ def fail(path, lineno, msg):
 def parse(path):
     grants = []
     seen = set()
-    with open(path, encoding="utf-8") as f:
-        for lineno, raw in enumerate(f, 1):
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
-            words = line.split()
-            kind = words[0]
-            want = 4 if kind in SIZED else 3
-            if len(words) != want:
-                form = "<kind> <object> <rights>" + (" <size>" if want == 4 else "")
-                fail(path, lineno, f"expected '{form}', got {len(words)} words")
-            obj, rights = words[1], words[2]
-            limit = 0
-            if want == 4:
-                m = SIZE_RE.match(words[3])
-                if not m:
-                    fail(path, lineno, f"size '{words[3]}' must be a number with "
-                         "an optional K, M or G")
-                limit = int(m.group(1)) * SIZE_UNITS[m.group(2)]
-                if limit == 0 or limit % 4096 or limit > (1 << 40):
-                    fail(path, lineno, f"size '{words[3]}' must be a non-zero "
-                         "multiple of 4K, at most 1024G")
-            if kind not in KINDS:
-                fail(path, lineno, f"unknown kind '{kind}' (known: "
-                     f"{', '.join(sorted(KINDS))})")
-            if not OBJECT_RE.match(obj):
-                fail(path, lineno, f"object name '{obj}' must be 1-63 of "
-                     "[A-Za-z0-9_./-]")
-            names = rights.split(",")
-            for r in names:
-                if r not in RIGHTS:
-                    fail(path, lineno, f"unknown right '{r}' (known: "
-                         f"{', '.join(RIGHTS)})")
-                if r not in ALLOWED[kind]:
-                    fail(path, lineno, f"right '{r}' means nothing for a "
-                         f"{kind} (allowed: {', '.join(sorted(ALLOWED[kind]))})")
-            if (kind, obj) in seen:
-                fail(path, lineno, f"{kind} '{obj}' is granted twice")
-            seen.add((kind, obj))
-            grants.append((kind, obj, names, lineno, limit))
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        sys.exit(f"{path}: manifest error: cannot read: {e.strerror}")
+    for lineno, raw in enumerate(data.split(b"\n"), 1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            fail(path, lineno, "not UTF-8 text")
+        line = text.split("#", 1)[0].strip()
+        if not line:
+            continue
+        words = line.split()
+        kind = words[0]
+        # The kind first: whatever else is wrong, an unknown kind is the news.
+        if kind not in KINDS:
+            fail(path, lineno, f"unknown kind '{kind}' (known: "
+                 f"{', '.join(sorted(KINDS))})")
+        want = 4 if kind in SIZED else 3
+        if len(words) != want:
+            form = "<kind> <object> <rights>" + (" <size>" if want == 4 else "")
+            fail(path, lineno, f"expected '{form}', got {len(words)} words")
+        obj, rights = words[1], words[2]
+        if not OBJECT_RE.match(obj):
+            fail(path, lineno, f"object name '{obj}' must be 1-63 of "
+                 "[A-Za-z0-9_./-]")
+        names = rights.split(",")
+        if "" in names:
+            fail(path, lineno, f"rights '{rights}' have an empty entry")
+        for i, r in enumerate(names):
+            if r not in RIGHTS:
+                fail(path, lineno, f"unknown right '{r}' (known: "
+                     f"{', '.join(RIGHTS)})")
+            if r not in ALLOWED[kind]:
+                fail(path, lineno, f"right '{r}' means nothing for a "
+                     f"{kind} (allowed: {', '.join(sorted(ALLOWED[kind]))})")
+            if r in names[:i]:
+                fail(path, lineno, f"right '{r}' is listed twice")
+        limit = 0
+        if want == 4:
+            m = SIZE_RE.match(words[3])
+            if not m:
+                fail(path, lineno, f"size '{words[3]}' must be a number with "
+                     "an optional K, M or G")
+            limit = int(m.group(1)) * SIZE_UNITS[m.group(2)]
+            if limit == 0 or limit % 4096 or limit > (1 << 40):
+                fail(path, lineno, f"size '{words[3]}' must be a non-zero "
+                     "multiple of 4K, at most 1024G")
+        if (kind, obj) in seen:
+            fail(path, lineno, f"{kind} '{obj}' is granted twice")
+        seen.add((kind, obj))
+        grants.append((kind, obj, names, lineno, limit))
     return grants
 
 
 def main():
     if len(sys.argv) != 3:
-        sys.exit(__doc__)
+        sys.stderr.write("usage: manifest.py MANIFEST OUTPUT.c\n\n" + __doc__)
+        sys.exit(2)
     src, out = sys.argv[1], sys.argv[2]
     grants = parse(src)
     lines = ["/* Generated by scripts/manifest.py from the appliance manifest; "

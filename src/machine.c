@@ -24,7 +24,7 @@ static void report(const char *what, err_t err)
 
 noreturn void machine_stop(enum machine_stop_reason reason, int status)
 {
-	char policy[16] = "halt";
+	char policy[16];
 	err_t err;
 
 	(void)arch_irq_save();
@@ -49,16 +49,27 @@ noreturn void machine_stop(enum machine_stop_reason reason, int status)
 		arch_halt();
 	}
 
-	(void)cmdline_value("panic", policy, sizeof(policy));
+	/* A panic outside test mode: the record is on the console; power off
+	 * by default so that the failure ends the machine visibly (a VMM sees
+	 * the guest stop, scripts/run returns) instead of a halted CPU nobody
+	 * notices or a reboot loop on a deterministic panic. */
+	err = cmdline_value("panic", policy, sizeof(policy));
+	if (err == CAIRN_ERR_NOENT)
+		kstrlcpy(policy, "poweroff", sizeof(policy));
+	else if (err)
+		kstrlcpy(policy, "<too long>", sizeof(policy));
 	if (strcmp(policy, "reboot") == 0) {
-		kprintf("machine: rebooting (panic=reboot)\n");
+		kprintf("machine: rebooting after the panic (panic=reboot)\n");
 		report("reboot", platform_reboot());
-	} else if (strcmp(policy, "poweroff") == 0) {
-		kprintf("machine: powering off (panic=poweroff)\n");
-		report("power off", platform_poweroff());
+	} else if (strcmp(policy, "halt") == 0) {
+		kprintf("machine: halted after the panic (panic=halt)\n");
 	} else {
-		kprintf("machine: halted (panic=%s; use panic=reboot or panic=poweroff "
-			"to change)\n", policy);
+		if (strcmp(policy, "poweroff") == 0)
+			kprintf("machine: powering off after the panic (panic=poweroff)\n");
+		else
+			kprintf("machine: unknown panic=%s (known: poweroff, reboot, halt); "
+				"powering off after the panic\n", policy);
+		report("power off", platform_poweroff());
 	}
 	arch_halt();
 }

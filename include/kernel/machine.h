@@ -6,8 +6,10 @@
  *                         exit channel (pass iff status 0); otherwise power
  *                         off (ACPI S5 / PSCI SYSTEM_OFF).
  *   panic                 test mode: "CAIRN-TEST: FAIL" and the test exit
- *                         channel; otherwise what `panic=` says: halt
- *                         (default), reboot or poweroff.
+ *                         channel; otherwise, after the panic record, what
+ *                         `panic=` says: poweroff (default; also for an
+ *                         unknown value, which is named), reboot, or halt
+ *                         (keeps the machine for a debugger).
  *
  * Test mode is `cairn.test` on the command line. If the chosen way fails,
  * the CPU halts: the machine never runs on past a stop.

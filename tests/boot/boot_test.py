@@ -3,7 +3,7 @@
 """One QEMU boot test: boot an image, capture the serial log, judge it.
 
   boot_test.py --arch x86_64 --build DIR --boot pvh|grub|uefi
-               [--cmdline "..."] [--expect pass|panic|poweroff]
+               [--cmdline "..."] [--expect pass|panic|poweroff|panic-poweroff]
                [--require TEXT]... [--timeout S]
 
 --arch hosted runs the hosted program (--boot hosted) the same way.
@@ -14,6 +14,11 @@
                    and a complete panic record (begin and end lines)
 --expect poweroff  not in test mode: QEMU exits 0 because the kernel powered
                    the machine off, and "machine: powering off" was printed
+--expect panic-poweroff
+                   not in test mode: a panic prints its complete record,
+                   then "machine: powering off after the panic" (the
+                   default panic= policy), and QEMU exits 0 by itself (ACPI
+                   S5), not by the timeout; no CAIRN-TEST marker
 --require TEXT     a line containing TEXT must appear (repeatable)
 
 On failure it says exactly what failed (timeout, wrong status, missing
@@ -60,6 +65,16 @@ def judge(args, res):
             problems.append("missing marker: 'machine: powering off'")
         if has_panic:
             problems.append("the kernel panicked (record below)")
+    elif args.expect == "panic-poweroff":
+        if not res.timed_out and res.status != 0:
+            problems.append(f"wrong exit status: {res.status}, expected 0 "
+                            "(ACPI power off after the panic)")
+        if not has_panic or q.PANIC_END not in log:
+            problems.append("missing or incomplete panic record")
+        if "machine: powering off after the panic" not in log:
+            problems.append("missing marker: 'machine: powering off after the panic'")
+        if "CAIRN-TEST:" in log:
+            problems.append("a CAIRN-TEST marker outside test mode")
     for text in args.require:
         if text not in log:
             problems.append(f"missing required text: '{text}'")
@@ -73,12 +88,12 @@ def main():
     ap.add_argument("--boot", required=True)
     ap.add_argument("--cmdline", default=None)
     ap.add_argument("--expect", default="pass",
-                    choices=("pass", "panic", "poweroff"))
+                    choices=("pass", "panic", "poweroff", "panic-poweroff"))
     ap.add_argument("--require", action="append", default=[])
     ap.add_argument("--timeout", type=float, default=30)
     args = ap.parse_args()
 
-    test_mode = args.expect != "poweroff"
+    test_mode = args.expect not in ("poweroff", "panic-poweroff")
     cmdline = args.cmdline
     # Boot paths where QEMU's -append (or the hosted program's arguments)
     # reach the kernel get "cairn.test" by default: x86_64 pvh, aarch64

@@ -10,6 +10,8 @@ printing the captured log:
   - expecting a panic from a boot that passes: wrong status, no record
   - a boot that cannot finish in its time: timeout
   - a required line that never appears
+  - expecting a panic and power off from a clean power off (no record),
+    or from a test-mode run (test status, CAIRN-TEST marker)
 Usage: harness_test.py --arch A --build DIR --boot PATH
 """
 import argparse
@@ -69,6 +71,18 @@ def main():
                          ["--require", "no kernel ever prints this",
                           "--timeout", "30"],
                          ["missing required text: 'no kernel ever prints this'"])
+    ok &= expect_failure(args, "panic-poweroff expected, machine powers off cleanly",
+                         ["--expect", "panic-poweroff", "--timeout", "30"],
+                         ["missing or incomplete panic record",
+                          "missing marker: 'machine: powering off after the panic'"])
+    if args.arch in ("x86_64", "hosted"):
+        # (x86_64's test-exit device is always present; AArch64's
+        # semihosting exit is only enabled for test-mode runs.)
+        ok &= expect_failure(args, "panic-poweroff expected, test mode on",
+                             ["--expect", "panic-poweroff", "--cmdline",
+                              "cairn.test cairn.selftest=panic", "--timeout", "30"],
+                             [f"wrong exit status: {fail_s}, expected 0",
+                              "a CAIRN-TEST marker outside test mode"])
     if not hosted:
         ok &= expect_failure(args, "timeout",
                              ["--timeout", "0.05"],

@@ -17,8 +17,26 @@ cairn_boot_test(pvh pvh 30 --require "Hello from Cairn!")
 cairn_boot_test(grub-bios grub 60 --require "Hello from Cairn!" --require "loaded by multiboot2")
 cairn_boot_test(grub-uefi uefi 120 --require "Hello from Cairn!" --require "loaded by multiboot2")
 
-# Not in test mode: the appliance ends by powering the machine off (ACPI S5).
+# Not in test mode: the appliance ends by powering the machine off (ACPI S5),
+# on each way to boot a PC (the GRUB paths boot cairn.iso, the appliance's
+# own ISO without cairn.test; the FADT comes from SeaBIOS, qboot or OVMF).
 cairn_boot_test(poweroff pvh 30 --expect poweroff --require "Hello from Cairn!")
+cairn_boot_test(poweroff-grub-bios grub 60 --expect poweroff --require "Hello from Cairn!"
+  --require "loaded by multiboot2" --require "acpi: S5 via PM1a port")
+cairn_boot_test(poweroff-grub-uefi uefi 120 --expect poweroff --require "Hello from Cairn!"
+  --require "loaded by multiboot2" --require "acpi: S5 via PM1a port")
+
+# Not in test mode, a panic prints its record and powers the machine off
+# (the default panic= policy): QEMU ends by itself, so scripts/run does too.
+cairn_boot_test(panic-poweroff pvh 30 --cmdline "cairn.selftest=panic"
+  --expect panic-poweroff --require "reason:    selftest: forced panic"
+  --require "machine: powering off after the panic (panic=poweroff)")
+
+# scripts/run's end of it: exit 0 after a normal run, 3 after a panic.
+add_test(NAME "${CAIRN_TARGET}/boot.run-status"
+  COMMAND "${CAIRN_PYTHON}" "${CAIRN_SRC}/tests/boot/run_test.py"
+          --arch x86_64 --build "${CMAKE_BINARY_DIR}" --boot pvh)
+set_tests_properties("${CAIRN_TARGET}/boot.run-status" PROPERTIES TIMEOUT 200)
 
 # Failure paths must be reported as failures, with the panic record.
 cairn_boot_test(panic pvh 30 --cmdline "cairn.test cairn.selftest=panic"
@@ -31,6 +49,13 @@ cairn_boot_test(pagefault pvh 30 --cmdline "cairn.test cairn.selftest=pagefault"
   --require "page fault at 0x0000000000000010 (unmapped lower half): non-present page on read in kernel mode")
 cairn_boot_test(invalid-opcode pvh 30 --cmdline "cairn.test cairn.selftest=invalid-opcode"
   --expect panic --require "#UD invalid opcode" --require "rip ")
+
+# scripts/gdbinit loads the symbols and connects to QEMU's stub: gdb in
+# batch mode stops at x86_64_start, reads rip, detaches, the boot passes.
+add_test(NAME "${CAIRN_TARGET}/boot.gdb"
+  COMMAND "${CAIRN_PYTHON}" "${CAIRN_SRC}/tests/boot/gdb_test.py"
+          --arch x86_64 --build "${CMAKE_BINARY_DIR}" --boot pvh --timeout 60)
+set_tests_properties("${CAIRN_TARGET}/boot.gdb" PROPERTIES TIMEOUT 120)
 
 # The harness itself must fail, naming the problem, when a boot goes wrong.
 add_test(NAME "${CAIRN_TARGET}/boot.harness"

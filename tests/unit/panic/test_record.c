@@ -66,7 +66,8 @@ static void test_panic_record_has_reason_location_step_registers_and_log(void **
 	cmdline_set("", 1);
 	LOG_INFO("breadcrumb before the panic");
 	how = STOPPED_BY(PANIC("disk %d on fire", 7));
-	assert_int_equal(how, HOSTED_STOP_HALT);
+	/* Outside test mode the default is to power off after the record. */
+	assert_int_equal(how, HOSTED_STOP_POWEROFF);
 	assert_non_null(strstr(out, "======== CAIRN PANIC ========\n"));
 	assert_non_null(strstr(out, "reason:    disk 7 on fire\n"));
 	assert_non_null(strstr(out, "location:  tests/unit/panic/test_record.c:"));
@@ -75,7 +76,8 @@ static void test_panic_record_has_reason_location_step_registers_and_log(void **
 	assert_non_null(strstr(out, "recent log (newest last):\n"));
 	assert_non_null(strstr(out, "breadcrumb before the panic"));
 	assert_non_null(strstr(out, "======== END PANIC ========\n"));
-	assert_non_null(strstr(out, "machine: halted (panic=halt"));
+	assert_non_null(strstr(out, "======== END PANIC ========\nmachine: powering off after "
+				    "the panic (panic=poweroff)\n"));
 }
 
 static void test_panic_in_test_mode_is_a_test_failure(void **state)
@@ -87,13 +89,28 @@ static void test_panic_in_test_mode_is_a_test_failure(void **state)
 	assert_non_null(strstr(out, "CAIRN-TEST: FAIL (panic)\n"));
 }
 
-static void test_panic_policy_reboot_and_poweroff(void **state)
+static void test_panic_policy_reboot_poweroff_and_halt(void **state)
 {
 	(void)state;
 	cmdline_set("panic=reboot", 100);
 	assert_int_equal(STOPPED_BY(PANIC("x")), HOSTED_STOP_REBOOT);
+	assert_non_null(strstr(out, "machine: rebooting after the panic (panic=reboot)\n"));
 	cmdline_set("panic=poweroff", 100);
 	assert_int_equal(STOPPED_BY(PANIC("x")), HOSTED_STOP_POWEROFF);
+	assert_non_null(strstr(out, "machine: powering off after the panic (panic=poweroff)\n"));
+	/* halt keeps the machine (and its state) for a debugger. */
+	cmdline_set("panic=halt", 100);
+	assert_int_equal(STOPPED_BY(PANIC("x")), HOSTED_STOP_HALT);
+	assert_non_null(strstr(out, "machine: halted after the panic (panic=halt)\n"));
+}
+
+static void test_panic_policy_unknown_value_is_named_and_the_default_applies(void **state)
+{
+	(void)state;
+	cmdline_set("panic=explode", 100);
+	assert_int_equal(STOPPED_BY(PANIC("x")), HOSTED_STOP_POWEROFF);
+	assert_non_null(strstr(out, "machine: unknown panic=explode (known: poweroff, reboot, "
+				    "halt); powering off after the panic\n"));
 }
 
 static void test_app_exit_powers_off_or_reports_the_test_result(void **state)
@@ -120,7 +137,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_panic_record_has_reason_location_step_registers_and_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_panic_in_test_mode_is_a_test_failure, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_panic_policy_reboot_and_poweroff, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_panic_policy_reboot_poweroff_and_halt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_panic_policy_unknown_value_is_named_and_the_default_applies,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_app_exit_powers_off_or_reports_the_test_result, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_panic_reaches_cmocka_when_hooked, setup, teardown),
 	};
