@@ -18,7 +18,7 @@ set(found_uart --require "dev: /pl011@9000000 bound to pl011 (arm,pl011) reg [0x
 
 # Direct -kernel boots: three CPUs, both GIC versions, EL1 and EL2 entry.
 cairn_boot_test(direct-a57-gicv2 direct+a57 30 ${hello} ${found_uart}
-  --require "entered at EL1, running at EL1" --require "layout: kernel image    0xffffffff80000000")
+  --require "entered at EL1, running at EL1" --require "kernel image 0xffffffff80000000")
 cairn_boot_test(direct-a53-gicv3 direct+a53+gicv3 30 ${hello} ${found_uart})
 cairn_boot_test(direct-max-gicv2 direct+max 30 ${hello})
 cairn_boot_test(direct-a57-el2 direct+a57+el2 30 ${hello} ${found_uart}
