@@ -93,12 +93,18 @@ noreturn void kernel_main(struct boot_info *bi)
 		LOG_WARN("cmdline: longer than %d bytes; truncated", CMDLINE_MAX - 1);
 	apply_log_level();
 
-	LOG_INFO("Cairn %s on %s (target %s, app %s), loaded by %s%s%s", CAIRN_VERSION,
-		 arch_name(), CONFIG_TARGET_NAME, CONFIG_APP_NAME, bi->loader,
-		 bi->loader_name[0] ? ": " : "", bi->loader_name);
+	/* One line: name, version, loader and, where the arch can tell, how
+	 * long the machine ran before the kernel's first instruction. */
 	if (entry_ns)
-		LOG_INFO("boot: kernel entered %llu us after machine reset",
+		LOG_INFO("Cairn %s on %s (target %s, app %s), loaded by %s%s%s; kernel entered "
+			 "%llu us after machine reset", CAIRN_VERSION, arch_name(),
+			 CONFIG_TARGET_NAME, CONFIG_APP_NAME, bi->loader,
+			 bi->loader_name[0] ? ": " : "", bi->loader_name,
 			 (unsigned long long)(entry_ns / 1000));
+	else
+		LOG_INFO("Cairn %s on %s (target %s, app %s), loaded by %s%s%s", CAIRN_VERSION,
+			 arch_name(), CONFIG_TARGET_NAME, CONFIG_APP_NAME, bi->loader,
+			 bi->loader_name[0] ? ": " : "", bi->loader_name);
 	LOG_INFO("cmdline: \"%s\"", cmdline_get());
 
 	err = boot_info_finalize(bi);

@@ -37,23 +37,43 @@ static void log_section(const char *name, const char *start, const char *end,
 	uintptr_t lo = (uintptr_t)start, hi = (uintptr_t)end;
 
 	if (hi == lo) {
-		LOG_INFO("layout:   %-6s (empty)", name);
+		LOG_DEBUG("layout:   %-6s (empty)", name);
 		return;
 	}
-	LOG_INFO("layout:   %-6s %#018llx-%#018llx %s %4zu KiB", name, (unsigned long long)lo,
-		 (unsigned long long)(hi - 1), perms, (size_t)(hi - lo) / 1024);
+	LOG_DEBUG("layout:   %-6s %#018llx-%#018llx %s %4zu KiB", name, (unsigned long long)lo,
+		  (unsigned long long)(hi - 1), perms, (size_t)(hi - lo) / 1024);
+}
+
+static size_t kib(const char *start, const char *end)
+{
+	return (size_t)(end - start) / 1024;
 }
 #endif
 
+/*
+ * Two lines at INFO (region bases; the image and its sections with their
+ * sizes and permissions), the full ranges at DEBUG: every console byte is
+ * paid for at boot (an MMIO write per byte on a UART), so the default log
+ * says it once.
+ */
 void layout_log(void)
 {
+	LOG_INFO("layout: direct map %#llx, mapped objects %#llx, thread stacks %#llx, "
+		 "kernel image %#llx", (unsigned long long)LAYOUT_DIRECT_MAP_BASE,
+		 (unsigned long long)LAYOUT_OBJECTS_BASE, (unsigned long long)LAYOUT_STACKS_BASE,
+		 (unsigned long long)LAYOUT_KERNEL_BASE);
 	for (size_t i = 0; i < ARRAY_SIZE(regions); i++)
-		LOG_INFO("layout: %-15s %#018llx-%#018llx", regions[i].name,
-			 (unsigned long long)regions[i].base,
-			 (unsigned long long)(regions[i].base + regions[i].size - 1));
+		LOG_DEBUG("layout: %-15s %#018llx-%#018llx", regions[i].name,
+			  (unsigned long long)regions[i].base,
+			  (unsigned long long)(regions[i].base + regions[i].size - 1));
 #if CONFIG_HOSTED
 	LOG_INFO("layout: hosted shim: the image is a Linux process; regions are not mapped");
 #else
+	LOG_INFO("layout: image %#llx, %zu KiB: text %zu KiB r-x, rodata %zu KiB r--, "
+		 "data %zu KiB rw-, bss %zu KiB rw-", (unsigned long long)(uintptr_t)__image_start,
+		 kib(__image_start, __image_end), kib(__text_start, __text_end),
+		 kib(__rodata_start, __rodata_end), kib(__data_start, __data_end),
+		 kib(__bss_start, __bss_end));
 	log_section("image", __image_start, __image_end, "   ");
 	log_section("text", __text_start, __text_end, "r-x");
 	log_section("rodata", __rodata_start, __rodata_end, "r--");

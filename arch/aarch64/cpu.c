@@ -50,9 +50,10 @@ void aarch64_clock_log(void)
 		LOG_WARN("clock: CNTFRQ_EL0 is 0 (firmware did not set it): no time stamps");
 		return;
 	}
-	LOG_INFO("clock: generic timer at %llu Hz; counter %llu at entry (%llu us after reset)",
-		 (unsigned long long)clock.hz, (unsigned long long)clock.entry,
-		 (unsigned long long)(to_ns(clock.entry) / 1000));
+	/* The time since reset is on kernel_main's banner line. */
+	LOG_INFO("clock: generic timer at %llu Hz", (unsigned long long)clock.hz);
+	LOG_DEBUG("clock: counter %llu at entry (%llu us after reset)",
+		  (unsigned long long)clock.entry, (unsigned long long)(to_ns(clock.entry) / 1000));
 }
 
 const char *arch_name(void)

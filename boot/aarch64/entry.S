@@ -203,15 +203,15 @@ high:
 	msr	vbar_el1, x0
 	isb
 
+	/* .bss through memset (memset.S: DC ZVA, the MMU and caches are on;
+	 * it touches only x0-x11). */
 	adrp	x0, __bss_start
 	add	x0, x0, :lo12:__bss_start
-	adrp	x1, __bss_end
-	add	x1, x1, :lo12:__bss_end
-4:	cmp	x0, x1
-	b.hs	5f
-	stp	xzr, xzr, [x0], #16
-	b	4b
-5:
+	adrp	x2, __bss_end
+	add	x2, x2, :lo12:__bss_end
+	sub	x2, x2, x0
+	mov	x1, xzr
+	bl	memset
 	mov	x0, x19
 	mov	x1, x21
 	mov	x2, x20

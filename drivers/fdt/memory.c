@@ -332,17 +332,17 @@ static err_t plan_chosen(const void *blob, int chosen, struct plan *p, struct fd
 	return CAIRN_OK;
 }
 
-err_t fdt_boot_info_fill(const void *blob, size_t avail, paddr_t blob_pa, struct boot_info *bi,
+err_t fdt_boot_info_fill(const struct fdt_blob *fb, paddr_t blob_pa, struct boot_info *bi,
 			 struct fdt_report *rep)
 {
+	const void *blob = fb->fdt;
 	static struct plan p; /* 3 KiB: kept off the small boot stack */
 	int chosen = -1, reserved = -1;
 	err_t err;
 
 	memset(&p, 0, sizeof(p));
-	err = fdt_blob_check(blob, avail, rep);
-	if (!err)
-		err = plan_memory(blob, &p, &chosen, &reserved, rep);
+	rep->problem = FDT_PROBLEM_NONE;
+	err = plan_memory(blob, &p, &chosen, &reserved, rep);
 	if (!err)
 		err = plan_reservations(blob, blob_pa, reserved, &p, rep);
 	if (!err)

@@ -2,7 +2,8 @@
 # The flattened-device-tree front end (drivers/fdt/fdt.h), built wherever a
 # libfdt exists for the build:
 #   hosted   the host's libfdt-dev (/usr/include/libfdt.h, -lfdt; linked by
-#            arch/hosted)
+#            arch/hosted); required: without it configuring fails, so the
+#            front end's unit tests can never be skipped unnoticed
 #   aarch64  Debian's arm64 libfdt.a, fetched into the build tree at
 #            configure time by scripts/fetch-libfdt-arm64 (cached there),
 #            compiled against its headers with our freestanding
@@ -16,12 +17,13 @@ set(have_fdt OFF)
 if(CONFIG_ARCH STREQUAL "hosted")
   find_path(CAIRN_HOST_LIBFDT_INCLUDE libfdt.h)
   find_library(CAIRN_HOST_LIBFDT fdt)
-  if(CAIRN_HOST_LIBFDT_INCLUDE AND CAIRN_HOST_LIBFDT)
-    set(have_fdt ON)
-  else()
-    message(WARNING "libfdt-dev not found: the FDT front end and its tests are not built "
-                    "(scripts/deps installs it)")
+  if(NOT CAIRN_HOST_LIBFDT_INCLUDE OR NOT CAIRN_HOST_LIBFDT)
+    message(FATAL_ERROR "the hosted build needs the host's libfdt-dev for the FDT front end "
+                        "and its unit tests (libfdt.h: ${CAIRN_HOST_LIBFDT_INCLUDE}, "
+                        "libfdt.so: ${CAIRN_HOST_LIBFDT}); install it with scripts/deps "
+                        "(package libfdt-dev)")
   endif()
+  set(have_fdt ON)
 elseif(CONFIG_ARCH STREQUAL "aarch64")
   set(CAIRN_LIBFDT_ARM64_DIR "${CMAKE_BINARY_DIR}/libfdt-arm64")
   execute_process(

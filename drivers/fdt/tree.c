@@ -555,18 +555,18 @@ static void find_stdout(struct scan *s)
 	s->tree->stdout_node = dev_tree_find_path(s->tree, path);
 }
 
-err_t fdt_dev_tree_fill(const void *blob, size_t avail, struct dev_tree *tree,
+err_t fdt_dev_tree_fill(const struct fdt_blob *fb, struct dev_tree *tree,
 			struct fdt_report *rep)
 {
+	const void *blob = fb->fdt;
 	struct scan s = { .blob = blob, .tree = tree, .rep = rep, .chosen = -1, .aliases = -1 };
 	const char *model;
 	int len;
 	err_t err;
 
 	dev_tree_init(tree, &fdt_fw_ops, blob);
-	err = fdt_blob_check(blob, avail, rep);
-	if (!err)
-		err = pass_nodes(&s);
+	rep->problem = FDT_PROBLEM_NONE;
+	err = pass_nodes(&s);
 	if (!err)
 		err = pass_interrupts(&s);
 	if (err) {

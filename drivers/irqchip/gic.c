@@ -59,6 +59,16 @@ void gic_cfg_write(const struct io_region *r, size_t icfgr, unsigned intid, enum
 	io_write32(r, reg, v);
 }
 
+void gic_byte_fill(const struct io_region *r, size_t bank, unsigned first, unsigned end,
+		   uint8_t value)
+{
+	uint32_t word = 0x01010101u * value;
+
+	DEBUG_ASSERT(first % 4 == 0 && end % 4 == 0);
+	for (unsigned i = first; i < end; i += 4)
+		io_write32(r, bank + i, word);
+}
+
 void gic_priority_write(const struct io_region *r, size_t ipriorityr, unsigned intid, uint8_t prio)
 {
 	io_write8(r, ipriorityr + intid, prio);

@@ -74,4 +74,15 @@ void gic_bit_write(const struct io_region *r, size_t bank, unsigned intid);
 void gic_cfg_write(const struct io_region *r, size_t icfgr, unsigned intid, enum irq_trigger t);
 void gic_priority_write(const struct io_region *r, size_t ipriorityr, unsigned intid, uint8_t prio);
 
+/*
+ * gic_byte_fill - set the byte fields of INTIDs [first, end) of a bank of
+ * one-byte-per-interrupt registers (IPRIORITYR, ITARGETSR) to `value`,
+ * four at a time: both are word-accessible (IHI 0048B 4.3.11, 4.3.12; IHI
+ * 0069 12.9.22), and one 32-bit write is a quarter of the bus accesses
+ * (and of the exits under QEMU) of four byte writes. `first` and `end`
+ * must be multiples of 4 (lines come in 32s).
+ */
+void gic_byte_fill(const struct io_region *r, size_t bank, unsigned first, unsigned end,
+		   uint8_t value);
+
 #endif /* DRIVERS_IRQCHIP_GIC_H */

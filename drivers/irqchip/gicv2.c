@@ -99,10 +99,8 @@ static err_t gicv2_probe(struct dev_node *node)
 		io_write32(&g->dist, GICD_ICPENDR + i / 8, 0xffffffffu);
 		io_write32(&g->dist, GICD_ICACTIVER + i / 8, 0xffffffffu);
 	}
-	for (unsigned i = 0; i < g->lines; i++)
-		gic_priority_write(&g->dist, GICD_IPRIORITYR, i, GIC_PRIORITY_DEFAULT);
-	for (unsigned i = GIC_INTID_SPI_BASE; i < g->lines; i++)
-		io_write8(&g->dist, GICD_ITARGETSR + i, 0x01);
+	gic_byte_fill(&g->dist, GICD_IPRIORITYR, 0, g->lines, GIC_PRIORITY_DEFAULT);
+	gic_byte_fill(&g->dist, GICD_ITARGETSR, GIC_INTID_SPI_BASE, g->lines, 0x01);
 	io_write32(&g->dist, GICD_CTLR, 1);
 
 	io_write32(&g->cpu, GICC_PMR, 0xf0);

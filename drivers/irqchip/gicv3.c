@@ -171,8 +171,8 @@ static err_t gicv3_probe(struct dev_node *node)
 		io_write32(&g->dist, GICD_ICACTIVER + i / 8, 0xffffffffu);
 		io_write32(&g->dist, GICD_IGROUPR + i / 8, 0xffffffffu);
 	}
-	for (unsigned i = GIC_INTID_SPI_BASE; i < g->lines; i++)
-		gic_priority_write(&g->dist, GICD_IPRIORITYR, i, GIC_PRIORITY_DEFAULT);
+	gic_byte_fill(&g->dist, GICD_IPRIORITYR, GIC_INTID_SPI_BASE, g->lines,
+		      GIC_PRIORITY_DEFAULT);
 	io_write32(&g->dist, GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 	err = wait_clear(&g->dist, GICD_CTLR, GICD_CTLR_RWP, "distributor enable");
 	if (err)
@@ -193,8 +193,7 @@ static err_t gicv3_probe(struct dev_node *node)
 	io_write32(&g->sgi, GICD_ICPENDR, 0xffffffffu);
 	io_write32(&g->sgi, GICD_ICACTIVER, 0xffffffffu);
 	io_write32(&g->sgi, GICD_IGROUPR, 0xffffffffu);
-	for (unsigned i = 0; i < GIC_INTID_SPI_BASE; i++)
-		gic_priority_write(&g->sgi, GICD_IPRIORITYR, i, GIC_PRIORITY_DEFAULT);
+	gic_byte_fill(&g->sgi, GICD_IPRIORITYR, 0, GIC_INTID_SPI_BASE, GIC_PRIORITY_DEFAULT);
 	err = wait_clear(&rd, GICR_CTLR, GICR_CTLR_RWP, "redistributor update");
 	if (err)
 		return err;

@@ -4,6 +4,8 @@
  *
  * Like the 16550 driver, transmit waits for FIFO room (FR.TXFF clear) but
  * never forever: after tx_spin_limit polls the byte is dropped and counted.
+ * A console write reads FR once per TX_BATCH bytes while the FIFO drains
+ * as fast as it is filled (always, under QEMU), once per byte otherwise.
  *
  * Binding: one registration for "arm,pl011". probe() maps reg[0] through
  * the device model, checks the PrimeCell identification (so a wrong reg
@@ -33,6 +35,7 @@ enum {
 
 #define FR_BUSY (1u << 3)
 #define FR_TXFF (1u << 5)
+#define FR_TXFE (1u << 7)
 #define LCR_H_FEN (1u << 4)
 #define LCR_H_WLEN8 (3u << 5)
 #define CR_UARTEN (1u << 0)
@@ -41,26 +44,64 @@ enum {
 
 #define TX_SPIN_LIMIT 100000
 
+/*
+ * Bytes written after one look at an empty FIFO (FR.TXFE, FIFOs on): half
+ * the smallest PL011 transmit FIFO (16 entries up to r1p4, 32 from r1p5),
+ * so two writers that saw the same empty FIFO at once (the console has no
+ * lock; a panic may interleave) still cannot overflow it. Every FR read
+ * is a bus access, and under QEMU an exit from the translated code: one
+ * per 8 bytes instead of one per byte.
+ */
+#define TX_BATCH 8
+
+/*
+ * How many bytes may be written before FR must be read again: TX_BATCH
+ * when the FIFO is empty, 1 when it only has room, 0 when it stayed full
+ * for tx_spin_limit reads (the caller drops the byte and counts it).
+ */
+static uint32_t tx_room(struct pl011 *u)
+{
+	for (uint32_t i = 0;; i++) {
+		uint32_t fr = io_read32(&u->regs, REG_FR);
+
+		if (fr & FR_TXFE)
+			return TX_BATCH;
+		if (!(fr & FR_TXFF))
+			return 1;
+		if (i == u->tx_spin_limit)
+			return 0;
+	}
+}
+
+static void put(struct pl011 *u, char c, uint32_t *room)
+{
+	if (*room == 0)
+		*room = tx_room(u);
+	if (*room == 0) {
+		u->dropped++;
+		return;
+	}
+	io_write32(&u->regs, REG_DR, (uint8_t)c);
+	(*room)--;
+}
+
 static void pl011_console_write(struct console *con, const char *s, size_t len)
 {
 	struct pl011 *u = con->priv;
+	uint32_t room = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '\n')
-			pl011_putc(u, '\r');
-		pl011_putc(u, s[i]);
+			put(u, '\r', &room);
+		put(u, s[i], &room);
 	}
 }
 
 void pl011_putc(struct pl011 *u, char c)
 {
-	for (uint32_t i = 0; io_read32(&u->regs, REG_FR) & FR_TXFF; i++) {
-		if (i == u->tx_spin_limit) {
-			u->dropped++;
-			return;
-		}
-	}
-	io_write32(&u->regs, REG_DR, (uint8_t)c);
+	uint32_t room = 0;
+
+	put(u, c, &room);
 }
 
 err_t pl011_init(struct pl011 *u, const struct io_region *regs, uint32_t clock_hz, uint32_t baud,

@@ -234,8 +234,12 @@ static void init_frames(struct buddy_arena *a, struct page_frame *frames)
 {
 	a->frames = frames;
 	memset(frames, 0, a->npages * sizeof(*frames));
-	for (uint64_t i = 0; i < a->npages; i++)
-		frames[i].zone = a->zone;
+	/* Zone 0 (DMA32) is what the memset left; a boot's arenas are
+	 * mostly below 4 GiB, so the loop over every frame usually goes. */
+	if (a->zone != 0) {
+		for (uint64_t i = 0; i < a->npages; i++)
+			frames[i].zone = a->zone;
+	}
 }
 
 static void account_zone_total(struct buddy *b, const struct buddy_arena *a) REQUIRES(b->lock)

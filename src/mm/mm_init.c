@@ -219,18 +219,19 @@ static err_t mm_init(void)
 	vm_kernel = &kernel_space;
 
 	failures = buddy_failures(&kernel_buddy);
-	LOG_INFO("mm: %llu KiB of RAM in %zu arenas, %llu KiB free; frame arrays %llu KiB; %s",
+	/* One line for RAM and the page tables; per-order and per-zone
+	 * figures at DEBUG. */
+	LOG_INFO("mm: %llu KiB of RAM in %zu arenas, %llu KiB free; frame arrays %llu KiB; %s; "
+		 "page tables (%s): %llu pages, direct map %llu MiB in %llu 1G + %llu 2M + "
+		 "%llu 4K leaves%s",
 		 (unsigned long long)(buddy_pages_total(&kernel_buddy) * 4), kernel_buddy.narenas,
 		 (unsigned long long)(buddy_pages_free(&kernel_buddy) * 4),
 		 (unsigned long long)(kernel_buddy.memmap_pages * 4),
-		 failures ? "allocations failed (stats follow)" : "no failed allocations");
-	LOG_INFO("mm: page tables (%s): %llu pages; direct map %llu MiB in %llu 1G + %llu 2M + "
-		 "%llu 4K leaves%s", kernel_pt.fmt->name,
-		 (unsigned long long)kernel_pt.table_pages,
+		 failures ? "allocations failed (stats follow)" : "no failed allocations",
+		 kernel_pt.fmt->name, (unsigned long long)kernel_pt.table_pages,
 		 (unsigned long long)(direct_bytes >> 20), (unsigned long long)kernel_pt.stats.leaves[2],
 		 (unsigned long long)kernel_pt.stats.leaves[1],
-		 (unsigned long long)kernel_pt.stats.leaves[0],
-		 l.map_image ? "; image W^X: text r-x, rodata r--, data/bss rw- NX" : "");
+		 (unsigned long long)kernel_pt.stats.leaves[0], l.map_image ? "; image W^X: text r-x, rodata r--, data/bss rw- NX" : "");
 	buddy_stats_log(&kernel_buddy, failures ? LOG_LEVEL_WARN : LOG_LEVEL_DEBUG);
 	return CAIRN_OK;
 }

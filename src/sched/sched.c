@@ -648,12 +648,13 @@ err_t sched_init(const char *name)
 		return err;
 	}
 	cpu.running = true;
-	LOG_INFO("sched: started: %s(%u) adopted, idle(%u); slice %u us, timer tick %u us, "
-		 "EDF bound %u%%, threads max %u (app %u), trace %u events",
-		 boot->name, boot->tid, idle->tid, (unsigned)CONFIG_SCHED_TIME_SLICE_US,
-		 (unsigned)CONFIG_SCHED_TIMER_GRANULARITY_US, (unsigned)CONFIG_SCHED_EDF_UTIL_PERCENT,
-		 (unsigned)CONFIG_SCHED_THREADS_MAX, (unsigned)CONFIG_SCHED_APP_THREADS_MAX,
-		 (unsigned)CONFIG_SCHED_TRACE_EVENTS);
+	/* The tunables are build configuration (.config): DEBUG. */
+	LOG_INFO("sched: started: %s(%u) adopted, idle(%u)", boot->name, boot->tid, idle->tid);
+	LOG_DEBUG("sched: slice %u us, timer tick %u us, EDF bound %u%%, threads max %u (app %u), "
+		  "trace %u events", (unsigned)CONFIG_SCHED_TIME_SLICE_US,
+		  (unsigned)CONFIG_SCHED_TIMER_GRANULARITY_US, (unsigned)CONFIG_SCHED_EDF_UTIL_PERCENT,
+		  (unsigned)CONFIG_SCHED_THREADS_MAX, (unsigned)CONFIG_SCHED_APP_THREADS_MAX,
+		  (unsigned)CONFIG_SCHED_TRACE_EVENTS);
 	arch_irq_enable();
 	return CAIRN_OK;
 }

@@ -18,7 +18,7 @@ set(found_uart --require "dev: /pl011@9000000 bound to pl011 (arm,pl011) reg [0x
 
 # Direct -kernel boots: three CPUs, both GIC versions, EL1 and EL2 entry.
 cairn_boot_test(direct-a57-gicv2 direct+a57 30 ${hello} ${found_uart}
-  --require "entered at EL1, running at EL1" --require "layout: kernel image    0xffffffff80000000")
+  --require "entered at EL1, running at EL1" --require "kernel image 0xffffffff80000000")
 cairn_boot_test(direct-a53-gicv3 direct+a53+gicv3 30 ${hello} ${found_uart})
 cairn_boot_test(direct-max-gicv2 direct+max 30 ${hello})
 cairn_boot_test(direct-a57-el2 direct+a57+el2 30 ${hello} ${found_uart}
@@ -49,6 +49,20 @@ cairn_boot_test(uboot-disk-image uboot-disk-image 30 ${hello}
 # plain virt and over SMC when QEMU emulates EL2/EL3 (virtualization=on).
 cairn_boot_test(poweroff-psci-hvc direct 30 --expect poweroff ${hello})
 cairn_boot_test(poweroff-psci-smc direct+el2 30 --expect poweroff ${hello})
+# panic=reboot: PSCI SYSTEM_RESET, which QEMU run with -no-reboot turns
+# into an exit without a shutdown request (SYSTEM_OFF would show one).
+cairn_boot_test(panic-reboot-psci-hvc direct 30 --cmdline "cairn.selftest=panic panic=reboot"
+  --expect reboot --require "reason:    selftest: forced panic")
+cairn_boot_test(panic-reboot-psci-smc direct+el2 30 --cmdline "cairn.selftest=panic panic=reboot"
+  --expect reboot)
+
+# U-Boot with nothing bootable (no disk; QEMU's -kernel is an Image whose
+# header magic is cleared, so booti refuses it): the environment's last
+# resort prints the failure and powers off instead of falling into
+# network boot or a prompt.
+cairn_boot_test(uboot-boot-failed uboot 30 --corrupt-image --expect boot-failed
+  --require "Bad Linux ARM64 Image magic!"
+  --require "CAIRN: BOOT FAILED: no kernel on the disk nor from QEMU")
 
 # Failure paths: each must end in a panic record with the decoded exception.
 cairn_boot_test(panic direct 30 --cmdline "cairn.test cairn.selftest=panic"

@@ -8,7 +8,7 @@
 # the early tables handed back.
 cairn_boot_test(mm-boot direct 30 ${hello}
   --require "mm: boot page tables handed back"
-  --require "mm: page tables (aarch64)"
+  --require "; page tables (aarch64): "
   --require "image W^X: text r-x, rodata r--, data/bss rw- NX"
   --require "no failed allocations")
 cairn_boot_test(mm-boot-uboot-el2-gicv3 uboot+gicv3+el2 30 ${hello}

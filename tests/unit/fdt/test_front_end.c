@@ -156,6 +156,24 @@ static int reset(void **state)
 	return 0;
 }
 
+/* What the boot does with a blob: check it (fdt_blob_check), then read
+ * it. A refused check leaves the reader's output as it was. */
+static err_t boot_info_fill(const void *blob, size_t avail)
+{
+	struct fdt_blob fb;
+	err_t err = fdt_blob_check(blob, avail, &fb, &rep);
+
+	return err ? err : fdt_boot_info_fill(&fb, BLOB_PA, &bi, &rep);
+}
+
+static err_t dev_tree_fill(const void *blob, size_t avail)
+{
+	struct fdt_blob fb;
+	err_t err = fdt_blob_check(blob, avail, &fb, &rep);
+
+	return err ? err : fdt_dev_tree_fill(&fb, &tree, &rep);
+}
+
 static struct dev_node *node(const char *path)
 {
 	struct dev_node *n = dev_tree_find_path(&tree, path);
@@ -170,7 +188,7 @@ static struct dev_node *node(const char *path)
 static void expect_refused(const void *blob, size_t avail, enum fdt_problem problem, err_t err,
 			   const char *path)
 {
-	assert_int_equal(fdt_boot_info_fill(blob, avail, BLOB_PA, &bi, &rep), err);
+	assert_int_equal(boot_info_fill(blob, avail), err);
 	assert_string_equal(fdt_problem_name(rep.problem), fdt_problem_name(problem));
 	if (path)
 		assert_string_equal(rep.path, path);
@@ -182,7 +200,7 @@ static void expect_refused(const void *blob, size_t avail, enum fdt_problem prob
 	if (problem == FDT_PROBLEM_MEMORY_OVERLAP || problem == FDT_PROBLEM_NO_MEMORY)
 		return; /* memory map problems: the device model does not care */
 	memset(&rep, 0, sizeof(rep));
-	assert_int_equal(fdt_dev_tree_fill(blob, avail, &tree, &rep), err);
+	assert_int_equal(dev_tree_fill(blob, avail), err);
 	assert_string_equal(fdt_problem_name(rep.problem), fdt_problem_name(problem));
 	assert_int_equal(tree.nnodes, 0);
 }
@@ -195,7 +213,7 @@ static void test_qemu_virt_gives_its_ram_the_dtb_reservation_and_bootargs(void *
 	void *blob = load("qemu-virt-gicv2", &n);
 
 	(void)state;
-	assert_int_equal(fdt_boot_info_fill(blob, n, BLOB_PA, &bi, &rep), CAIRN_OK);
+	assert_int_equal(boot_info_fill(blob, n), CAIRN_OK);
 	assert_int_equal(bi.nregions, 1);
 	assert_int_equal(bi.regions[0].base, 0x40000000);
 	assert_int_equal(bi.regions[0].size, 256u << 20);
@@ -219,7 +237,7 @@ static void test_qemu_virt_gicv2_uart_is_found_with_its_interrupt_on_the_gic(voi
 	struct dev_node *uart, *gic;
 
 	(void)state;
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_OK);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_OK);
 	assert_string_equal(tree.model, "linux,dummy-virt");
 	uart = node("/pl011@9000000");
 	gic = node("/intc@8000000");
@@ -253,7 +271,7 @@ static void test_qemu_virt_gicv3_timer_has_four_interrupts_on_the_gic_v3(void **
 	const char *method;
 
 	(void)state;
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_OK);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_OK);
 	gic = node("/intc@8000000");
 	assert_true(dev_node_is_compatible(gic, "arm,gic-v3"));
 	assert_int_equal(gic->nreg, 2);
@@ -293,7 +311,7 @@ static void test_board_memory_banks_and_every_kind_of_reservation_are_recorded(v
 	void *blob = load("board", &n);
 
 	(void)state;
-	assert_int_equal(fdt_boot_info_fill(blob, n, BLOB_PA, &bi, &rep), CAIRN_OK);
+	assert_int_equal(boot_info_fill(blob, n), CAIRN_OK);
 	assert_int_equal(bi.nregions, 2);
 	assert_int_equal(bi.regions[0].base, 0x80000000);
 	assert_int_equal(bi.regions[1].base, 0x100000000ull);
@@ -318,7 +336,7 @@ static void test_board_reg_is_translated_through_nested_bus_ranges(void **state)
 	struct dev_node *uart, *rtc;
 
 	(void)state;
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_OK);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_OK);
 	uart = node("/soc/apb@30000000/uart@1000");
 	assert_int_equal(uart->reg[0].base, 0x30001000); /* apb: 0 -> 0x30000000 */
 	assert_int_equal(uart->reg[0].size, 0x1000);
@@ -342,7 +360,7 @@ static void test_board_interrupts_resolve_to_cascaded_and_extended_controllers(v
 	struct dev_node *gic, *gpio, *button, *timer, *nic;
 
 	(void)state;
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_OK);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_OK);
 	gic = node("/interrupt-controller@8000000");
 	gpio = node("/soc/apb@30000000/gpio@2000");
 	assert_true(gpio->flags & DEV_NODE_IRQ_CONTROLLER);
@@ -393,7 +411,7 @@ static void test_a_blob_cut_short_is_refused_at_every_length(void **state)
 		uint8_t *part = malloc(cut ? cut : 1);
 
 		memcpy(part, blob, cut);
-		assert_int_equal(fdt_boot_info_fill(part, cut, BLOB_PA, &bi, &rep),
+		assert_int_equal(boot_info_fill(part, cut),
 				 CAIRN_ERR_TRUNCATED);
 		assert_int_equal(rep.problem, FDT_PROBLEM_TRUNCATED);
 		assert_int_equal(bi.nregions, 0);
@@ -450,7 +468,7 @@ static void test_an_address_cell_count_out_of_range_names_the_bus(void **state)
 	(void)state;
 	set_cell(blob, "/soc/apb@30000000", "#address-cells", 7);
 	blob = finish(blob, &n);
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_ERR_CORRUPT);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_ERR_CORRUPT);
 	assert_int_equal(rep.problem, FDT_PROBLEM_BAD_CELLS);
 	assert_string_equal(rep.path, "/soc/apb@30000000");
 	assert_non_null(strstr(rep.detail, "#address-cells is 7"));
@@ -492,7 +510,7 @@ static void test_an_interrupt_cell_count_of_zero_is_refused(void **state)
 	(void)state;
 	set_cell(blob, "/interrupt-controller@8000000", "#interrupt-cells", 0);
 	blob = finish(blob, &n);
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_ERR_CORRUPT);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_ERR_CORRUPT);
 	assert_int_equal(rep.problem, FDT_PROBLEM_BAD_CELLS);
 	assert_string_equal(rep.path, "/interrupt-controller@8000000");
 	free(blob);
@@ -518,7 +536,7 @@ static void test_an_interrupt_parent_loop_is_a_phandle_loop(void **state)
 	assert_int_equal(fdt_setprop_u32(blob, b, "phandle", 0x7002), 0);
 	assert_int_equal(fdt_setprop_u32(blob, b, "interrupt-parent", 0x7001), 0);
 	blob = finish(blob, &n);
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_ERR_CORRUPT);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_ERR_CORRUPT);
 	assert_int_equal(rep.problem, FDT_PROBLEM_PHANDLE_LOOP);
 	assert_string_equal(rep.path, "/loop-a");
 	assert_int_equal(tree.nnodes, 0);
@@ -533,7 +551,7 @@ static void test_an_interrupt_parent_naming_no_node_is_a_bad_phandle(void **stat
 	(void)state;
 	set_cell(blob, "/soc/apb@30000000/button@3000", "interrupt-parent", 0x4242);
 	blob = finish(blob, &n);
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_ERR_CORRUPT);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_ERR_CORRUPT);
 	assert_int_equal(rep.problem, FDT_PROBLEM_BAD_PHANDLE);
 	assert_string_equal(rep.path, "/soc/apb@30000000/button@3000");
 	assert_non_null(strstr(rep.detail, "0x4242"));
@@ -551,7 +569,7 @@ static void test_two_nodes_with_one_phandle_are_refused(void **state)
 	assert_true(ph != 0);
 	set_cell(blob, "/soc/i2c@40000", "phandle", ph);
 	blob = finish(blob, &n);
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_ERR_CORRUPT);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_ERR_CORRUPT);
 	assert_int_equal(rep.problem, FDT_PROBLEM_BAD_PHANDLE);
 	assert_string_equal(rep.path, "/soc/i2c@40000");
 	free(blob);
@@ -612,8 +630,8 @@ static void test_the_front_end_reads_qemu_virt_in_walks_not_lookups_per_node(voi
 	(void)state;
 	counting = true;
 	getprops = rescans = 0;
-	assert_int_equal(fdt_boot_info_fill(blob, n, BLOB_PA, &bi, &rep), CAIRN_OK);
-	assert_int_equal(fdt_dev_tree_fill(blob, n, &tree, &rep), CAIRN_OK);
+	assert_int_equal(boot_info_fill(blob, n), CAIRN_OK);
+	assert_int_equal(dev_tree_fill(blob, n), CAIRN_OK);
 	counting = false;
 	print_message("%zu nodes: %u fdt_getprop calls, %u path/parent lookups\n", tree.nnodes,
 		      getprops, rescans);
