@@ -3,7 +3,8 @@
  * kernel_main: the portable half of boot (see docs/architecture.md).
  *
  *   arch entry -> kernel_main -> command line -> banner -> memory map
- *   -> layout -> init steps (early .. late) -> selftest? -> application
+ *   -> layout -> init steps (early .. late) -> selftest? -> (a guarded
+ *   stack, the scheduler, thread "boot") -> selftest? -> application
  *   -> machine_stop
  *
  * Each step logs a line; a failing step panics with its name.
@@ -19,6 +20,7 @@
 #include <kernel/selftest.h>
 #include <kernel/string.h>
 #if CONFIG_SCHED
+#include <kernel/mm/vm.h>
 #include <kernel/sched.h>
 #include <kernel/thread.h>
 #endif
@@ -71,6 +73,36 @@ static int app_run_as_thread(void)
 	thread_release(t);
 	return status;
 }
+
+/* The rest of boot, as thread "boot" on its guarded stack. */
+static void boot_thread_main(void *arg)
+{
+	int status;
+
+	(void)arg;
+	scheduler_start();
+	selftest_run_requested(SELFTEST_STAGE_THREADS);
+	status = app_run_as_thread();
+	machine_stop(MACHINE_STOP_APP_EXIT, status);
+}
+
+/*
+ * The loader's boot stack has no guard page (on x86_64 it sits above the
+ * early page tables, which go back to the buddy allocator), so the boot
+ * context moves to a stack from the thread-stacks region, with a guard
+ * like every thread's, before it becomes thread "boot". An overflow then
+ * faults on the guard and the panic names stack 'boot'.
+ */
+static noreturn void boot_thread_start(void)
+{
+	struct vm_mapping *m;
+	err_t err = vm_stack_alloc(vm_kernel, (size_t)CONFIG_SCHED_STACK_KB * 1024, "boot", &m);
+
+	if (err)
+		PANIC("boot: no stack for thread 'boot': %s", cairn_err_name(err));
+	arch_stack_call((void *)(m->va + m->size), boot_thread_main, NULL);
+	PANIC("boot: thread 'boot' returned");
+}
 #endif
 
 static void apply_log_level(void)
@@ -86,7 +118,6 @@ noreturn void kernel_main(struct boot_info *bi)
 {
 	uint64_t entry_ns = arch_boot_entry_ns();
 	err_t err;
-	int status;
 
 	boot = bi;
 	if (cmdline_set(bi->cmdline, sizeof(bi->cmdline)) != CAIRN_OK || bi->cmdline_truncated)
@@ -120,13 +151,9 @@ noreturn void kernel_main(struct boot_info *bi)
 
 	selftest_run_requested(SELFTEST_STAGE_BOOT);
 #if CONFIG_SCHED
-	scheduler_start();
-#endif
-	selftest_run_requested(SELFTEST_STAGE_THREADS);
-#if CONFIG_SCHED
-	status = app_run_as_thread();
+	boot_thread_start();
 #else
-	status = app_run();
+	selftest_run_requested(SELFTEST_STAGE_THREADS);
+	machine_stop(MACHINE_STOP_APP_EXIT, app_run());
 #endif
-	machine_stop(MACHINE_STOP_APP_EXIT, status);
 }

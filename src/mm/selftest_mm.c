@@ -267,6 +267,26 @@ static err_t mm_guard(void)
 }
 SELFTEST("mm-guard", mm_guard, false);
 
+#if CONFIG_SCHED
+/* The boot thread's own stack is guarded too (src/kmain.c). */
+static err_t mm_guard_boot(void)
+{
+	bool guard;
+	char here;
+	struct vm_mapping *m = vm_mapping_find(vm_kernel, (vaddr_t)&here, &guard);
+
+	if (!m || guard || strcmp(m->name, "boot") != 0) {
+		LOG_ERR("selftest: thread 'boot' does not run on its guarded stack");
+		return CAIRN_ERR_CORRUPT;
+	}
+	LOG_INFO("selftest: overflowing the stack of thread 'boot' [%#llx-%#llx]",
+		 (unsigned long long)m->va, (unsigned long long)(m->va + m->size - 1));
+	(void)recurse(NULL, 0);
+	return CAIRN_OK;
+}
+SELFTEST("mm-guard-boot", mm_guard_boot, false);
+#endif
+
 #if !CONFIG_HOSTED
 static err_t mm_text_write(void)
 {

@@ -32,6 +32,7 @@
 #include <kernel/arch.h>
 #include <kernel/assert.h>
 #include <kernel/fmt.h>
+#include <kernel/mm/user.h>
 #include <kernel/mm/vm.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
@@ -144,7 +145,8 @@ err_t thread_spawn(const struct thread_attr *attr, int (*fn)(void *), void *arg,
 	struct vm_mapping *m = NULL;
 	struct thread *t = NULL;
 	unsigned long tok;
-	uintptr_t top;
+	uintptr_t top = 0;
+	bool owned = false;
 	err_t err;
 
 	/* Decode. */
@@ -193,6 +195,15 @@ err_t thread_spawn(const struct thread_attr *attr, int (*fn)(void *), void *arg,
 		t->fpu = (void *)top;
 	}
 	t->stack_mapping = m;
+	if (app) {
+		/* The application owns its threads' stacks (below the FP
+		 * area), so a pointer to a local passes sys_user_range_check. */
+		err = sys_user_range_add((void *)m->va, top - m->va,
+					 CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE);
+		if (err)
+			goto fail;
+		owned = true;
+	}
 	t->fn = fn;
 	t->arg = arg;
 	t->cls = attr->cls;
@@ -222,6 +233,8 @@ err_t thread_spawn(const struct thread_attr *attr, int (*fn)(void *), void *arg,
 	return CAIRN_OK;
 
 fail:
+	if (owned)
+		ASSERT(sys_user_range_remove((void *)m->va, top - m->va) == CAIRN_OK);
 	if (m)
 		vm_unmap(vm_kernel, m);
 	kfree(t);
@@ -247,9 +260,21 @@ noreturn void thread_exit(int status)
 	sched_exit_locked();
 }
 
+/* An application thread's stack (below the FP area) stops being owned by
+ * the application. */
+static void stack_disown(const struct thread *t)
+{
+	const struct vm_mapping *m = t->stack_mapping;
+	uintptr_t top = t->fpu ? (uintptr_t)t->fpu : m->va + m->size;
+
+	ASSERT(sys_user_range_remove((void *)m->va, top - m->va) == CAIRN_OK);
+}
+
 void thread_reaped(struct thread *t)
 {
 	ASSERT(t->state == THREAD_ZOMBIE && !t->reaped);
+	if (t->stack_mapping && (t->flags & THREAD_F_APP))
+		stack_disown(t);
 	if (t->stack_mapping)
 		vm_unmap(vm_kernel, t->stack_mapping);
 	t->stack_mapping = NULL;

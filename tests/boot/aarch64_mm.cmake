@@ -36,6 +36,10 @@ cairn_boot_test(mm-guard-el2 direct+a53+gicv3+el2 30
   --cmdline "cairn.test cairn.selftest=mm-guard"
   --expect panic --require "guard page below stack 'selftest-overflow'"
   --require "reported from the overflow stack")
+# The boot thread runs on a guarded stack of its own (src/kmain.c).
+cairn_boot_test(mm-guard-boot direct 30 --cmdline "cairn.test cairn.selftest=mm-guard-boot"
+  --expect panic --require "overflowing the stack of thread 'boot'"
+  --require "guard page below stack 'boot'" --require "stack overflow")
 cairn_boot_test(mm-text-write direct 30 --cmdline "cairn.test cairn.selftest=mm-text-write"
   --expect panic --require "(kernel image: text): permission fault at level 3 on write")
 cairn_boot_test(mm-data-exec direct 30 --cmdline "cairn.test cairn.selftest=mm-data-exec"

@@ -21,6 +21,10 @@ cairn_boot_test(mm-exhaust pvh 60 --cmdline "cairn.test cairn.selftest=mm-exhaus
 cairn_boot_test(mm-guard pvh 30 --cmdline "cairn.test cairn.selftest=mm-guard"
   --expect panic --require "guard page below stack 'selftest-overflow'"
   --require "stack overflow")
+# The boot thread runs on a guarded stack of its own (src/kmain.c).
+cairn_boot_test(mm-guard-boot pvh 30 --cmdline "cairn.test cairn.selftest=mm-guard-boot"
+  --expect panic --require "overflowing the stack of thread 'boot'"
+  --require "guard page below stack 'boot'" --require "stack overflow")
 cairn_boot_test(mm-text-write pvh 30 --cmdline "cairn.test cairn.selftest=mm-text-write"
   --expect panic --require "(kernel image: text): protection violation on write in kernel mode")
 cairn_boot_test(mm-data-exec pvh 30 --cmdline "cairn.test cairn.selftest=mm-data-exec"

@@ -21,6 +21,7 @@
 #include <cairn/thread.h>
 #include <kernel/arch.h>
 #include <kernel/irq.h>
+#include <kernel/mm/user.h>
 #include <kernel/mm/vm.h>
 #include <kernel/waitq.h>
 
@@ -798,6 +799,42 @@ static void test_the_application_quota_refuses_a_spawn_storm(void **state)
 	thread_release(t);
 }
 
+static uintptr_t owned_local;
+
+static int check_own_stack(void *arg)
+{
+	char local[64] = { 0 };
+
+	(void)arg;
+	owned_local = (uintptr_t)local;
+	return sys_user_range_check(local, sizeof(local), CAIRN_RIGHT_READ | CAIRN_RIGHT_WRITE) ==
+	       CAIRN_OK;
+}
+
+/* The application owns its threads' stacks while they live, and only its
+ * own: a pointer to a local passes the owned-range check. */
+static void test_application_thread_stacks_are_owned_ranges(void **state)
+{
+	struct thread_attr a = sched_fix_attr("app-stack", SCHED_CLASS_NORMAL, 0);
+	struct thread *t;
+	int owned = -1;
+
+	(void)state;
+	a.flags = THREAD_F_APP;
+	assert_int_equal(thread_spawn(&a, check_own_stack, NULL, &t), CAIRN_OK);
+	assert_int_equal(thread_join(t, TIMER_NEVER, &owned), CAIRN_OK);
+	assert_int_equal(owned, 1);
+	thread_release(t);
+	assert_true(sched_fix_quiet()); /* reaped: the stack is gone */
+	assert_int_equal(sys_user_range_check((void *)owned_local, 1, 0), CAIRN_ERR_FAULT);
+
+	a.flags = 0; /* a kernel thread's stack is not the application's */
+	assert_int_equal(thread_spawn(&a, check_own_stack, NULL, &t), CAIRN_OK);
+	assert_int_equal(thread_join(t, TIMER_NEVER, &owned), CAIRN_OK);
+	assert_int_equal(owned, 0);
+	thread_release(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -839,6 +876,7 @@ int main(void)
 			test_an_idle_machine_takes_no_timer_interrupts_while_nothing_is_due, teardown),
 		cmocka_unit_test_teardown(test_cairn_thread_handles_carry_rights_and_go_stale,
 					  teardown),
+		cmocka_unit_test_teardown(test_application_thread_stacks_are_owned_ranges, teardown),
 		cmocka_unit_test_teardown(test_the_application_quota_refuses_a_spawn_storm,
 					  teardown),
 	};
