@@ -231,6 +231,7 @@ static err_t mm_exhaust(void)
 	LOG_INFO("selftest: mm-exhaust: all returned, %llu KiB free again",
 		 (unsigned long long)(buddy_pages_free(mm_phys) * 4));
 	buddy_stats_log(mm_phys, LOG_LEVEL_INFO);
+	slab_stats_log();
 	return CAIRN_OK;
 }
 SELFTEST("mm-exhaust", mm_exhaust, true);

@@ -742,7 +742,7 @@ void slab_stats_log(void)
 		unsigned long irq = spin_lock_irqsave(&c->lock);
 		uint64_t slabs = c->partial.count + c->full.count + c->empty.count;
 
-		if (!allocs_locked(c) && !slabs) {
+		if (!allocs_locked(c) && !slabs && !c->stats.failures) {
 			spin_unlock_irqrestore(&c->lock, irq);
 			continue;
 		}

@@ -24,7 +24,8 @@ cairn_boot_test(mm-mmio direct 30 --cmdline "cairn.test cairn.selftest=mm-mmio"
   --require "selftest: mm-mmio passed" ${hello})
 cairn_boot_test(mm-exhaust direct 60 --cmdline "cairn.test cairn.selftest=mm-exhaust"
   --require "failed cleanly with NOMEM" --require "all returned"
-  --require "selftest: mm-exhaust passed" ${hello})
+  --require "selftest: mm-exhaust passed"
+  --require "mm: slab kmalloc-2048" --require "; 1 failures" ${hello})
 
 # Faults must be reported as such, with the address described. The guard
 # hit is reported from the overflow stack (arch/aarch64/overflow.S): without

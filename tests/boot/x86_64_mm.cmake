@@ -15,7 +15,8 @@ cairn_boot_test(mm-app pvh 30 --cmdline "cairn.test cairn.selftest=mm-app"
   --require "selftest: mm-app passed" --require "Hello from Cairn!")
 cairn_boot_test(mm-exhaust pvh 60 --cmdline "cairn.test cairn.selftest=mm-exhaust"
   --require "failed cleanly with NOMEM" --require "all returned"
-  --require "selftest: mm-exhaust passed" --require "Hello from Cairn!")
+  --require "selftest: mm-exhaust passed"
+  --require "mm: slab kmalloc-2048" --require "; 1 failures" --require "Hello from Cairn!")
 
 # Faults must be reported as such, with the address described.
 cairn_boot_test(mm-guard pvh 30 --cmdline "cairn.test cairn.selftest=mm-guard"
