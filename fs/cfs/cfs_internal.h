@@ -127,7 +127,7 @@ struct cfs {
 	uint32_t ptrs;                  /* pointers per indirect block */
 	uint64_t bits_per_bitmap;       /* bits per bitmap block */
 	uint64_t max_file_blocks;
-	bool read_only;
+	bool read_only;                 /* never writes the device */
 	bool failed;                    /* an I/O error happened: refuse changes */
 	bool fsck_mode;                 /* fsck: no journal, write buffers home */
 	uint64_t (*clock_ns)(void);
@@ -173,6 +173,13 @@ struct cfs {
 
 	struct cfs_file *files;
 	struct cfs_counters ctr;
+
+	/* Read-only mount of a journal that needed replay: the replayed block
+	 * images, sorted by home block, stand in for their home copies on
+	 * every read (cfs_dev_read); the device is left untouched. */
+	uint64_t *ovl_block;
+	uint8_t *ovl_data;              /* ovl_n blocks, in ovl_block's order */
+	uint32_t ovl_n, ovl_cap;
 };
 
 /* ---- Small helpers ------------------------------------------------------- */
@@ -254,6 +261,9 @@ void cfs_bcache_trim(struct cfs *fs);
 err_t cfs_dev_read(struct cfs *fs, uint64_t blockno, uint32_t count, void *buf);
 err_t cfs_dev_write(struct cfs *fs, uint64_t blockno, uint32_t count, const void *buf);
 err_t cfs_dev_flush(struct cfs *fs);
+/* cfs_overlay_put - make `img` what reads of block `blockno` return from now
+ * on (read-only replay), replacing an earlier image. NOMEM. */
+err_t cfs_overlay_put(struct cfs *fs, uint64_t blockno, const void *img);
 
 /* Operations (see the file comment). */
 void cfs_op_begin(struct cfs *fs);
@@ -274,7 +284,8 @@ err_t cfs_txn_commit(struct cfs *fs);
 err_t cfs_journal_checkpoint(struct cfs *fs, uint32_t state);
 /* cfs_journal_recover - replay committed transactions from the tail in
  * fs->sb (only count them if !apply); *replayed gets the count. Sets
- * fs->seq/head_pos/tail_pos. */
+ * fs->seq/head_pos/tail_pos. On a read-only mount the images go to the
+ * in-memory overlay (cfs_overlay_put) instead of their home blocks. */
 err_t cfs_journal_recover(struct cfs *fs, bool apply, uint32_t *replayed);
 err_t cfs_super_write(struct cfs *fs);
 /* cfs_super_load - read both copies, keep the valid one with the highest

@@ -452,15 +452,18 @@ err_t cfs_journal_recover(struct cfs *fs, bool apply, uint32_t *replayed)
 				i % fs->desc_entries;
 
 			err = cfs_dev_read(fs, jblock(fs, pos + ndesc + i), 1, blk);
-			if (!err)
+			if (!err && fs->read_only)
+				err = cfs_overlay_put(fs, e->target, blk);
+			else if (!err)
 				err = cfs_dev_write(fs, e->target, 1, blk);
 		}
 		kfree(descs);
 		if (err)
 			break;
 		if (apply)
-			LOG_INFO("cfs: journal: replayed transaction %llu (%u blocks)",
-			 (unsigned long long)seq, total);
+			LOG_INFO("cfs: journal: replayed transaction %llu (%u blocks)%s",
+				 (unsigned long long)seq, total,
+				 fs->read_only ? " in memory (read-only mount)" : "");
 		(*replayed)++;
 		fs->ctr.replays++;
 		pos = (pos + len) % J;
@@ -470,7 +473,7 @@ err_t cfs_journal_recover(struct cfs *fs, bool apply, uint32_t *replayed)
 	kfree(blk);
 	if (err)
 		return err;
-	if (*replayed && apply) {
+	if (*replayed && apply && !fs->read_only) {
 		err = cfs_dev_flush(fs);
 		if (err)
 			return err;

@@ -5,12 +5,16 @@
  *   cfs_mount:   superblock pair -> geometry -> journal recovery ->
  *                bitmaps -> root check -> (read-write) superblock marked
  *                "mounted" with an empty journal, flushed
+ *                (read-only: nothing is written; a journal that needs
+ *                replay is replayed into an in-memory overlay of the
+ *                replayed blocks that every read consults)
  *   cfs_unmount: commit -> checkpoint (every committed block home) ->
  *                superblock marked CLEAN with an empty journal, flushed
  *
  * A mount that fails at any step frees everything it built; the device is
  * left as it was, except that a journal replay that completed stays done
- * (replay is idempotent, so that is harmless).
+ * (replay is idempotent, so that is harmless). A read-only mount never
+ * writes the device.
  */
 #include "cfs_internal.h"
 

@@ -41,6 +41,9 @@ struct cfs;       /* a mounted filesystem */
 struct cfs_file;  /* an open file */
 
 struct cfs_mount_opts {
+	/* Never write the device: a journal that needs replay is replayed in
+	 * memory (the replayed blocks are kept and read instead of their home
+	 * copies), so a crashed image can be inspected unchanged. */
 	bool read_only;
 	/* Source of timestamps (nanoseconds since the epoch); NULL stores 0. */
 	uint64_t (*clock_ns)(void);
@@ -50,8 +53,8 @@ struct cfs_mount_opts {
 };
 
 /*
- * cfs_mount - validate the superblock, replay the journal, load the
- * allocation bitmaps. `bd` must stay valid until cfs_unmount().
+ * cfs_mount - validate the superblock, replay the journal (in memory for a
+ * read-only mount), load the allocation bitmaps. `bd` must stay valid until cfs_unmount().
  * Errors: CORRUPT (bad superblock, journal or bitmap), NOTSUP (newer version
  * or unknown incompat feature: the log says which), ROFS (unknown ro_compat
  * feature and !read_only), INVAL (bad opts or device block size), NOMEM, IO.
