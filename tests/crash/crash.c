@@ -29,12 +29,15 @@
  *      its identity went through since (see namespace_fits, content_fits);
  *   3. it unmounts, and cairn-fsck's code then finds nothing to fix.
  *
- * When the trace has more points than the budget, cut points are taken at
- * an even stride (all of them otherwise). The "multicut" workload instead
+ * The budget counts distinct cut points (a trace op where the power fails;
+ * each is checked in every mode that applies there). Rounds continue on
+ * the image the previous one left until it is spent; when a round's trace
+ * has more ops than the budget left, cut points are taken at an even
+ * stride (all of them otherwise). The "multicut" workload instead
  * chains runs: cut at a random point (recovery included), recover, verify,
  * continue on the surviving image, cut again.
  *
- * Prints "power-loss points exercised: N". Exit status 0 when every point
+ * Prints "power-loss points exercised: N distinct cut points". Exit status 0 when every point
  * passed; on a failure, the seed, workload, point and mode to replay it.
  * "--mutant=NAME" runs a self-test: the filesystem calls carry a deliberate
  * bug the model does not, and the check must fail.
@@ -188,7 +191,7 @@ struct ctx {
 	/* verification */
 	struct crashdev vdev;
 	uint8_t *img;
-	uint64_t points, failures;
+	uint64_t points, failures;      /* images checked (a cut point in a mode) */
 	uint64_t cut_points;      /* distinct cut positions (trace, op) checked */
 	uint32_t blocks;          /* of 512 bytes */
 	uint32_t block_size;      /* of the filesystem */
@@ -618,7 +621,11 @@ static void wl_append(struct ctx *c, int ops)
 
 		snprintf(p, sizeof(p), "/log%u", (unsigned)rnd(c, 4));
 		n = model_find(&c->m, p);
-		if (n)
+		/* Rotate a log at 48 KiB, so later rounds still append
+		 * instead of filling the disk. */
+		if (n && n->size > 48 * 1024)
+			w_trunc(c, p, rnd(c, 2) ? 0 : 100);
+		else if (n)
 			w_write(c, p, n->size, 1 + rnd(c, 3000));
 		if (rnd(c, 3) == 0)
 			w_fsync(c, p);
@@ -1082,11 +1089,14 @@ static void sweep(struct ctx *c, const uint8_t *base, void (*wl)(struct ctx *, i
 		  uint64_t budget)
 {
 	struct crash_sweep sw;
+	uint64_t writes0, flushes0;
 	size_t n, stride;
 	err_t err;
 
 	memcpy(c->dev.img, base, c->dev.size);
 	c->dev.ops = 0;
+	writes0 = c->dev.writes;
+	flushes0 = c->dev.flushes;
 	crashdev_trace_start(&c->dev);
 	ev_clear(c);
 	ev_ack(c); /* the base image is durable */
@@ -1101,13 +1111,15 @@ static void sweep(struct ctx *c, const uint8_t *base, void (*wl)(struct ctx *, i
 		fail(c, "workload unmount failed: %s", cairn_err_name(err), -1, "-");
 	c->dev.record = false;
 	n = c->dev.ntrace + 1;
-	stride = budget >= 3 * n ? 1 : (n * 3 + budget - 1) / budget;
-	printf("%s: %zu device ops (%llu writes, %llu flushes), checking every %zu\n",
-	       c->workload, c->dev.ntrace, (unsigned long long)c->dev.writes,
-	       (unsigned long long)c->dev.flushes, stride);
+	stride = budget >= n ? 1 : (n + budget - 1) / budget;
+	printf("%s: round of %zu device ops (%llu writes, %llu flushes), cutting at every %s\n",
+	       c->workload, c->dev.ntrace, (unsigned long long)(c->dev.writes - writes0),
+	       (unsigned long long)(c->dev.flushes - flushes0),
+	       stride == 1 ? "op" : stride == 2 ? "second op" : "n-th op (budget)");
 	if (crash_sweep_init(&sw, &c->dev, base))
 		abort();
 	for (size_t k = 0; k < n && c->failures < 5; k += stride) {
+		c->cut_points++;
 		for (int mode = CRASH_IN_ORDER; mode <= CRASH_REORDER; mode++) {
 			if (crash_sweep_image(&sw, k, (enum crash_mode)mode, &c->rng, c->img))
 				check_image(c, k, mode_name[mode]);
@@ -1124,7 +1136,7 @@ static void make_base(struct ctx *c, uint8_t *base, bool bigdir)
 
 	memset(&o, 0, sizeof(o));
 	o.block_size = c->block_size;
-	o.bytes_per_inode = 512;
+	o.bytes_per_inode = c->block_size / 2;
 	for (int i = 0; i < 16; i++)
 		o.uuid[i] = (uint8_t)(c->seed >> (i % 8));
 	memset(c->dev.img, 0, c->dev.size);
@@ -1153,7 +1165,7 @@ static void make_base(struct ctx *c, uint8_t *base, bool bigdir)
 /* Chained random cuts: recovery itself is cut too. */
 static void multicut(struct ctx *c, uint8_t *base, uint64_t budget)
 {
-	while (c->points < budget && c->failures == 0) {
+	while (c->cut_points < budget && c->failures == 0) {
 		size_t k;
 		int mode;
 		struct cfs *fs;
@@ -1177,6 +1189,7 @@ static void multicut(struct ctx *c, uint8_t *base, uint64_t budget)
 		if (!crashdev_image_at(&c->dev, base, k, (enum crash_mode)mode, &c->rng, c->img) &&
 		    !crashdev_image_at(&c->dev, base, k, CRASH_IN_ORDER, &c->rng, c->img))
 			continue;
+		c->cut_points++;
 		if (!check_image(c, k, mode_name[mode]))
 			return;
 		/* Continue from the recovered image with the model it holds. */
@@ -1232,7 +1245,10 @@ int main(int argc, char **argv)
 	if (c->mutant)
 		printf("self-test: the filesystem calls carry mutant %s; the check must fail\n",
 		       c->mutant);
-	c->blocks = strcmp(c->workload, "fulldisk") == 0 ? 1024 : 2048; /* 512 KiB / 1 MiB */
+	/* 1 MiB (fulldisk 512 KiB) with 1 KiB blocks; twice that with 4 KiB. */
+	c->blocks = strcmp(c->workload, "fulldisk") == 0 ? 1024 : 2048;
+	if (c->block_size == 4096)
+		c->blocks *= 2;
 	if (crashdev_init(&c->dev, 512, c->blocks) || crashdev_init(&c->vdev, 512, c->blocks))
 		return 2;
 	c->img = malloc(c->dev.size);
@@ -1260,13 +1276,15 @@ int main(int argc, char **argv)
 			return 2;
 		/* Rounds, each continuing on the image the previous one left,
 		 * until the budget of points is spent. */
-		while (c->points < budget && c->failures == 0) {
-			sweep(c, base, wls[w].fn, wls[w].ops, budget - c->points);
+		while (c->cut_points < budget && c->failures == 0) {
+			sweep(c, base, wls[w].fn, wls[w].ops, budget - c->cut_points);
 			memcpy(base, c->dev.img, c->dev.size);
 		}
 	}
-	printf("power-loss points exercised: %llu (%s, %llu failures)\n",
-	       (unsigned long long)c->points, c->workload, (unsigned long long)c->failures);
+	printf("power-loss points exercised: %llu distinct cut points (%s, %u-byte blocks; "
+	       "%llu images checked in-order/torn/reordered; %llu failures)\n",
+	       (unsigned long long)c->cut_points, c->workload, c->block_size,
+	       (unsigned long long)c->points, (unsigned long long)c->failures);
 	ev_clear(c);
 	free(c->ev);
 	model_free(&c->m);
