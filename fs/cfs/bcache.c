@@ -512,5 +512,5 @@ err_t cfs_op_end(struct cfs *fs, err_t err)
 		cfs_alloc_op_rollback(fs);
 	fs->in_op = false;
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }

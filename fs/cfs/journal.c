@@ -58,6 +58,8 @@ err_t cfs_super_write(struct cfs *fs)
 	err_t err;
 
 	fs->sb.generation++;
+	if (fs->errors_seen)
+		fs->sb.state |= CFS_STATE_ERRORS;
 	fs->sb.write_time_ns = cfs_now(fs);
 	memset(buf, 0, fs->bs);
 	memcpy(buf, &fs->sb, sizeof(fs->sb));

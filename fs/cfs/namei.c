@@ -510,7 +510,7 @@ err_t cfs_stat(struct cfs *fs, const char *path, struct cfs_stat *st)
 	if (!err)
 		err = cfs_stat_ino(fs, ino, st);
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }
 
 err_t cfs_readlink(struct cfs *fs, const char *path, char *buf, size_t size, size_t *len)
@@ -556,7 +556,7 @@ err_t cfs_readlink(struct cfs *fs, const char *path, char *buf, size_t size, siz
 	}
 out:
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }
 
 err_t cfs_readdir(struct cfs *fs, const char *path, uint64_t *cookie, struct cfs_dirent *ent)
@@ -570,7 +570,7 @@ err_t cfs_readdir(struct cfs *fs, const char *path, uint64_t *cookie, struct cfs
 	if (!err)
 		ent->type = api_type(type);
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }
 
 err_t cfs_lookup_path(struct cfs *fs, const char *path, uint32_t *ino)

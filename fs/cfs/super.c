@@ -18,6 +18,15 @@
  */
 #include "cfs_internal.h"
 
+void cfs_fs_error(struct cfs *fs)
+{
+	if (fs->fsck_mode || fs->errors_seen)
+		return;
+	fs->errors_seen = true;
+	LOG_ERR("cfs: corruption found: the filesystem is marked as having errors "
+		"(run cairn-fsck)");
+}
+
 void cfs_fs_free(struct cfs *fs)
 {
 	cfs_bcache_destroy(fs);
@@ -37,6 +46,7 @@ static void derive(struct cfs *fs, struct blockdev *bd)
 	fs->ptrs = cfs_ptrs_per_block(fs->bs);
 	fs->bits_per_bitmap = (uint64_t)(fs->bs - CFS_BITMAP_HDR) * 8;
 	fs->max_file_blocks = cfs_max_file_blocks(fs->bs);
+	fs->dir_max_buckets = cfs_dir_max_buckets(&fs->sb);
 	fs->desc_entries = (fs->bs - (uint32_t)sizeof(struct cfs_jdesc)) /
 			   (uint32_t)sizeof(struct cfs_jentry);
 	fs->txn_max = cfs_txn_max(fs->sb.journal_blocks, fs->bs);
@@ -92,6 +102,8 @@ err_t cfs_mount(struct blockdev *bd, const struct cfs_mount_opts *opts, struct c
 		err = CAIRN_ERR_INVAL;
 		goto fail;
 	}
+	if (fs->sb.state & CFS_STATE_ERRORS)
+		LOG_WARN("cfs: the filesystem has recorded errors: run cairn-fsck");
 	derive(fs, bd);
 	fs->sb_next_copy = which ^ 1;
 	err = CAIRN_ERR_NOMEM;
@@ -170,6 +182,7 @@ err_t cfs_statfs(struct cfs *fs, struct cfs_statfs *st)
 	st->inodes = fs->sb.inode_count - 1;
 	st->inodes_free = fs->ifree;
 	st->name_max = CFS_NAME_MAX;
+	st->errors = fs->errors_seen || (fs->sb.state & CFS_STATE_ERRORS);
 	memcpy(st->label, fs->sb.label, CFS_LABEL_MAX);
 	st->label[CFS_LABEL_MAX] = '\0';
 	memcpy(st->uuid, fs->sb.uuid, sizeof(st->uuid));

@@ -175,6 +175,9 @@ struct cfs_statfs {
 	uint64_t inodes;
 	uint64_t inodes_free;
 	uint32_t name_max;
+	/* The superblock records errors (CFS_STATE_ERRORS: corruption was
+	 * found at run time), or this mount found some: run cairn-fsck. */
+	bool errors;
 	char label[33];
 	uint8_t uuid[16];
 };
