@@ -742,6 +742,7 @@ err_t cfs_fsck(struct blockdev *bd, const struct cfs_fsck_opts *opts,
 		return err;
 	if (err) {
 		fx.repair = false;
+		res->no_filesystem = true;
 		say(&fx, true, "no valid superblock (%s): not a cfs filesystem this fsck can "
 			       "check", err == CAIRN_ERR_NOTSUP ? "newer version or unknown "
 							      "incompatible features" :
@@ -767,8 +768,9 @@ err_t cfs_fsck(struct blockdev *bd, const struct cfs_fsck_opts *opts,
 			       "repair to replay them (check stopped)", replayed);
 		goto out;
 	}
+	/* Replaying changes the image: it counts as a fix (e2fsck exits 1). */
 	if (replayed)
-		say(&fx, false, "journal: replayed %u transactions", replayed);
+		say(&fx, true, "journal: replayed %u committed transactions", replayed);
 	if (replayed || fx.fs->sb.jtail_pos != fx.fs->head_pos ||
 	    fx.fs->sb.jtail_seq != fx.fs->seq || !(fx.fs->sb.state & CFS_STATE_CLEAN))
 		sb_dirty = true;

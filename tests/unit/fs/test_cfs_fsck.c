@@ -167,6 +167,34 @@ static void test_fsck_reports_an_image_without_superblock(void **state)
 	block(&sb, 1)[30] ^= 1;
 	r = run_fsck(true);
 	assert_int_equal(r.errors_left, 1);
+	assert_true(r.no_filesystem);
+}
+
+/* A power cut after a sync: replaying the journal is the one fix (cairn-fsck
+ * exits 1, as e2fsck does after a journal replay); then the image is clean. */
+static void test_fsck_counts_a_journal_replay_as_a_fix(void **state)
+{
+	struct cfs_fsck_result r;
+	struct cfs_file *f;
+	struct cfs *fs;
+
+	(void)state;
+	assert_int_equal(cfs_mount(&dev.bd, NULL, &fs), CAIRN_OK);
+	assert_int_equal(cfs_create(fs, "/new", &f), CAIRN_OK);
+	cfs_close(f);
+	assert_int_equal(cfs_sync(fs), CAIRN_OK);
+	dev.cut_after = (int64_t)dev.ops; /* the power fails now */
+	assert_int_equal(cfs_unmount(fs), CAIRN_ERR_IO);
+	dev.cut_after = -1;
+	r = run_fsck(true);
+	assert_int_equal(r.replayed, 1);
+	assert_int_equal(r.fixed, 1);
+	assert_int_equal(r.errors_left, 0);
+	assert_false(r.no_filesystem);
+	r = run_fsck(true);
+	assert_int_equal(r.replayed, 0);
+	assert_int_equal(r.fixed, 0);
+	assert_int_equal(r.files, 41);
 }
 
 static struct cfs_inode *inode_at(const struct cfs_super *sb, uint32_t ino, uint64_t *blk)
@@ -275,6 +303,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fsck_rewrites_a_damaged_superblock_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fsck_reports_an_image_without_superblock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fsck_survives_random_corruption_and_converges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fsck_counts_a_journal_replay_as_a_fix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fsck_caps_an_absurd_bucket_count_and_clears_the_errors_flag, setup, teardown),
 	};
 
