@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Path resolution and the namespace operations: create, mkdir, rmdir,
- * unlink, rename, symlink, readlink, stat, readdir.
+ * unlink, rename, symlink, setattr, readlink, stat, readdir.
  *
  * Each changing call follows "validate fully, then act": it resolves and
  * checks everything it can (existence, types, emptiness, open files, loops)
@@ -473,6 +473,34 @@ out:
 	if (!err && dino != sino)
 		after_insert(fs, b.dir);
 	return err;
+}
+
+err_t cfs_setattr(struct cfs *fs, const char *path, uint32_t what, uint32_t perm,
+		  uint64_t mtime_ns)
+{
+	struct cfs_inode *ip;
+	uint32_t ino;
+	err_t err;
+
+	if (what == 0 || (what & ~(CFS_ATTR_PERM | CFS_ATTR_MTIME)) ||
+	    ((what & CFS_ATTR_PERM) && perm > 07777))
+		return CAIRN_ERR_INVAL;
+	err = begin(fs, 1); /* the inode's table block */
+	if (err)
+		return err;
+	err = walk(fs, path, &ino, NULL);
+	if (!err)
+		err = load_checked(fs, ino, &ip);
+	if (!err)
+		err = cfs_inode_edit(fs, ino, &ip);
+	if (!err) {
+		if (what & CFS_ATTR_PERM)
+			ip->perm = (uint16_t)perm;
+		if (what & CFS_ATTR_MTIME)
+			ip->mtime_ns = mtime_ns;
+		ip->ctime_ns = cfs_now(fs);
+	}
+	return cfs_op_end(fs, err);
 }
 
 /* ---- Reading the namespace --------------------------------------------- */

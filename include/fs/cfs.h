@@ -127,6 +127,18 @@ err_t cfs_rmdir(struct cfs *fs, const char *path);
  * existing file or empty directory of the same kind at `to`. */
 err_t cfs_rename(struct cfs *fs, const char *from, const char *to);
 err_t cfs_symlink(struct cfs *fs, const char *target, const char *path);
+/*
+ * cfs_setattr - set the permission bits (CFS_ATTR_PERM in `what`: `perm`,
+ * at most 07777) and/or the modification time (CFS_ATTR_MTIME: `mtime_ns`)
+ * of the file, directory or symlink at `path`; its ctime becomes now. One
+ * atomic journal step. Errors: INVAL (bad path, `what` empty or with an
+ * unknown bit, perm above 07777), NOENT, NOTDIR, NAMETOOLONG, ROFS, NOSPC,
+ * NOMEM, CORRUPT, IO.
+ */
+#define CFS_ATTR_PERM  0x1u
+#define CFS_ATTR_MTIME 0x2u
+err_t cfs_setattr(struct cfs *fs, const char *path, uint32_t what, uint32_t perm,
+		  uint64_t mtime_ns);
 /* cfs_readlink - copy the target (NUL-terminated) into buf; *len its length.
  * Errors: INVAL (not a symlink), RANGE (buf too small), NOENT, ... */
 err_t cfs_readlink(struct cfs *fs, const char *path, char *buf, size_t size, size_t *len);

@@ -66,6 +66,39 @@ expect_rc 1 "$b/cairn-fsck" "$t/crashed.img"
 grep -q "replayed 1 committed transactions" "$t/out" || fail "fsck did not say it replayed"
 expect_rc 0 "$b/cairn-fsck" "$t/crashed.img"
 
+# -- cairn-mkfs -d keeps mode and mtime ------------------------------------------
+src="$t/tree"
+mkdir -p "$src/sub/deeper"
+printf 'script' >"$src/run.sh"
+printf 'secret' >"$src/sub/key"
+ln -s ../run.sh "$src/sub/link"
+chmod 0751 "$src/run.sh"
+chmod 0600 "$src/sub/key"
+chmod 0710 "$src/sub/deeper"
+chmod 0750 "$src/sub"
+chmod 0705 "$src"
+touch -h -d '2001-02-03 04:05:06.123456789 UTC' "$src/sub/link"
+touch -d '2002-03-04 05:06:07.5 UTC' "$src/run.sh"
+touch -d '2003-04-05 06:07:08 UTC' "$src/sub/key"
+touch -d '2004-05-06 07:08:09.25 UTC' "$src/sub/deeper"
+touch -d '2005-06-07 08:09:10 UTC' "$src/sub"
+touch -d '2006-07-08 09:10:11 UTC' "$src"
+expect_rc 0 "$b/cairn-mkfs" -d "$src" "$t/tree.img" 4M
+for p in run.sh sub/key sub/link sub/deeper sub ""; do
+	h="$src${p:+/$p}"
+	want_perm=$(stat -c %a "$h")
+	want_mtime=$(stat -c '%.9Y' "$h" | tr -d .)  # ns since the epoch
+	expect_rc 0 "$b/cairn-fsutil" "$t/tree.img" stat "/$p"
+	got=$(cat "$t/out")
+	got_perm=$(sed -n 's/.* perm \([0-7]*\) .*/\1/p' <<<"$got")
+	got_mtime=$(sed -n 's/.* mtime \([0-9]*\) .*/\1/p' <<<"$got")
+	[ "$got_perm" = "$want_perm" ] || fail "mkfs -d: /$p has perm $got_perm, host $want_perm"
+	[ "$got_mtime" = "$want_mtime" ] || fail "mkfs -d: /$p has mtime $got_mtime, host $want_mtime"
+done
+expect_rc 0 "$b/cairn-fsutil" "$t/tree.img" cat /sub/key
+[ "$(cat "$t/out")" = secret ] || fail "mkfs -d: /sub/key holds '$(cat "$t/out")'"
+expect_rc 0 "$b/cairn-fsck" "$t/tree.img"
+
 if [ "$fails" = 0 ]; then
 	echo "fs tools: all checks passed"
 else

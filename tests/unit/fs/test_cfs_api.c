@@ -303,6 +303,34 @@ static void test_cfs_files_reach_past_several_gib(void **state)
 	cfs_close(f);
 }
 
+static void test_cfs_setattr_sets_perm_and_mtime_of_every_kind(void **state)
+{
+	struct cfs_stat st;
+
+	(void)state;
+	put("/f", "x", 1);
+	assert_int_equal(cfs_mkdir(fs, "/d"), CAIRN_OK);
+	assert_int_equal(cfs_symlink(fs, "/f", "/l"), CAIRN_OK);
+	assert_int_equal(cfs_setattr(fs, "/f", CFS_ATTR_PERM | CFS_ATTR_MTIME, 0751, 123456789),
+			 CAIRN_OK);
+	assert_int_equal(cfs_setattr(fs, "/d", CFS_ATTR_MTIME, 0, 42), CAIRN_OK);
+	assert_int_equal(cfs_setattr(fs, "/l", CFS_ATTR_PERM, 0700, 0), CAIRN_OK);
+	assert_int_equal(cfs_setattr(fs, "/f", CFS_ATTR_PERM, 010000, 0), CAIRN_ERR_INVAL);
+	assert_int_equal(cfs_setattr(fs, "/f", 0, 0, 0), CAIRN_ERR_INVAL);
+	assert_int_equal(cfs_setattr(fs, "/f", 0x4, 0, 0), CAIRN_ERR_INVAL);
+	assert_int_equal(cfs_setattr(fs, "/nope", CFS_ATTR_PERM, 0600, 0), CAIRN_ERR_NOENT);
+	assert_int_equal(cfs_setattr(fs, "/f/x", CFS_ATTR_PERM, 0600, 0), CAIRN_ERR_NOTDIR);
+	remount();
+	assert_int_equal(cfs_stat(fs, "/f", &st), CAIRN_OK);
+	assert_int_equal(st.perm, 0751);
+	assert_int_equal(st.mtime_ns, 123456789);
+	assert_int_equal(cfs_stat(fs, "/d", &st), CAIRN_OK);
+	assert_int_equal(st.perm, 0755);
+	assert_int_equal(st.mtime_ns, 42);
+	assert_int_equal(cfs_stat(fs, "/l", &st), CAIRN_OK);
+	assert_int_equal(st.perm, 0700);
+}
+
 /*
  * A power cut right after a sync leaves the last transaction only in the
  * journal. A read-only mount must show it (replayed in memory) without a
@@ -375,6 +403,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cfs_readdir_lists_every_entry_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cfs_full_disk_gives_nospc_and_stays_usable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cfs_files_reach_past_several_gib, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cfs_setattr_sets_perm_and_mtime_of_every_kind, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cfs_read_only_mount_replays_in_memory_and_writes_nothing, setup, teardown),
 	};
 
