@@ -197,6 +197,47 @@ static void test_fsck_counts_a_journal_replay_as_a_fix(void **state)
 	assert_int_equal(r.files, 41);
 }
 
+/*
+ * A superblock whose journal tail names sequence a-1 at the position where
+ * a complete transaction a (long since written home) still lies: nothing is
+ * replayed, and the tail fsck records must not make that stale transaction
+ * replayable by the next run (fsck converges; found by the fuzzer's
+ * re-checksum mode).
+ */
+static void test_fsck_never_makes_a_stale_transaction_replayable(void **state)
+{
+	struct cfs_fsck_result r;
+	struct cfs_super sb;
+	struct cfs_file *f;
+	struct cfs *fs;
+	uint64_t seq;
+	uint32_t pos;
+
+	(void)state;
+	assert_int_equal(cfs_mount(&dev.bd, NULL, &fs), CAIRN_OK);
+	assert_int_equal(cfs_create(fs, "/new", &f), CAIRN_OK);
+	cfs_close(f);
+	assert_int_equal(cfs_sync(fs), CAIRN_OK);
+	sb = super();
+	seq = sb.jtail_seq; /* the transaction just committed, at pos */
+	pos = sb.jtail_pos;
+	assert_int_equal(cfs_unmount(fs), CAIRN_OK);
+	for (uint32_t copy = 0; copy < 2; copy++) {
+		struct cfs_super *s = (struct cfs_super *)(void *)block(&sb, copy);
+
+		s->jtail_seq = seq - 1;
+		s->jtail_pos = pos;
+		s->hdr.crc = cfs_block_csum(0, s, sb.block_size);
+	}
+	r = run_fsck(true);
+	assert_int_equal(r.replayed, 0);
+	assert_int_equal(r.errors_left, 0);
+	r = run_fsck(true);
+	assert_int_equal(r.replayed, 0);
+	assert_int_equal(r.fixed, 0);
+	assert_int_equal(r.files, 41);
+}
+
 static struct cfs_inode *inode_at(const struct cfs_super *sb, uint32_t ino, uint64_t *blk)
 {
 	uint32_t ipb = sb->block_size / CFS_INODE_SIZE - 1;
@@ -304,6 +345,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fsck_reports_an_image_without_superblock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fsck_survives_random_corruption_and_converges, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fsck_counts_a_journal_replay_as_a_fix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fsck_never_makes_a_stale_transaction_replayable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fsck_caps_an_absurd_bucket_count_and_clears_the_errors_flag, setup, teardown),
 	};
 
