@@ -25,6 +25,53 @@
 
 /* ---- Device I/O ---------------------------------------------------------- */
 
+/* The first overlay slot whose block is >= blockno. */
+static uint32_t overlay_find(const struct cfs *fs, uint64_t blockno)
+{
+	uint32_t lo = 0, hi = fs->ovl_n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (fs->ovl_block[mid] < blockno)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+err_t cfs_overlay_put(struct cfs *fs, uint64_t blockno, const void *img)
+{
+	uint32_t i = overlay_find(fs, blockno);
+
+	DEBUG_ASSERT(fs->read_only);
+	if (i == fs->ovl_n || fs->ovl_block[i] != blockno) {
+		if (fs->ovl_n == fs->ovl_cap) {
+			uint32_t cap = fs->ovl_cap ? fs->ovl_cap * 2 : 16;
+			uint64_t *nb = krealloc(fs->ovl_block, cap * sizeof(*nb));
+			uint8_t *nd;
+
+			if (!nb)
+				return CAIRN_ERR_NOMEM;
+			fs->ovl_block = nb;
+			nd = krealloc(fs->ovl_data, (size_t)cap * fs->bs);
+			if (!nd)
+				return CAIRN_ERR_NOMEM;
+			fs->ovl_data = nd;
+			fs->ovl_cap = cap;
+		}
+		memmove(&fs->ovl_block[i + 1], &fs->ovl_block[i],
+			(fs->ovl_n - i) * sizeof(*fs->ovl_block));
+		memmove(fs->ovl_data + (size_t)(i + 1) * fs->bs, fs->ovl_data + (size_t)i * fs->bs,
+			(size_t)(fs->ovl_n - i) * fs->bs);
+		fs->ovl_block[i] = blockno;
+		fs->ovl_n++;
+	}
+	memcpy(fs->ovl_data + (size_t)i * fs->bs, img, fs->bs);
+	return CAIRN_OK;
+}
+
 err_t cfs_dev_read(struct cfs *fs, uint64_t blockno, uint32_t count, void *buf)
 {
 	err_t err;
@@ -39,6 +86,11 @@ err_t cfs_dev_read(struct cfs *fs, uint64_t blockno, uint32_t count, void *buf)
 			cairn_err_name(err));
 		return CAIRN_ERR_IO;
 	}
+	/* Replayed images of a read-only mount win over the home copies. */
+	for (uint32_t i = overlay_find(fs, blockno); i < fs->ovl_n &&
+	     fs->ovl_block[i] < blockno + count; i++)
+		memcpy((uint8_t *)buf + (fs->ovl_block[i] - blockno) * fs->bs,
+		       fs->ovl_data + (size_t)i * fs->bs, fs->bs);
 	return CAIRN_OK;
 }
 
@@ -48,6 +100,8 @@ err_t cfs_dev_write(struct cfs *fs, uint64_t blockno, uint32_t count, const void
 
 	if (fs->failed)
 		return CAIRN_ERR_IO;
+	/* A read-only mount leaves the device exactly as it found it. */
+	ASSERT(!fs->read_only);
 	ASSERT(blockno < fs->nblocks && count <= fs->nblocks - blockno);
 	err = blockdev_write(fs->bd, blockno * fs->dev_per_block, count * fs->dev_per_block,
 			     buf);
@@ -231,6 +285,11 @@ void cfs_bcache_destroy(struct cfs *fs)
 	fs->htab = NULL;
 	while (fs->undo_pool_n)
 		kfree(fs->undo_pool[--fs->undo_pool_n]);
+	kfree(fs->ovl_block);
+	kfree(fs->ovl_data);
+	fs->ovl_block = NULL;
+	fs->ovl_data = NULL;
+	fs->ovl_n = fs->ovl_cap = 0;
 }
 
 void cfs_bcache_trim(struct cfs *fs)
@@ -453,5 +512,5 @@ err_t cfs_op_end(struct cfs *fs, err_t err)
 		cfs_alloc_op_rollback(fs);
 	fs->in_op = false;
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }

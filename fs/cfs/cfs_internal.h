@@ -127,8 +127,10 @@ struct cfs {
 	uint32_t ptrs;                  /* pointers per indirect block */
 	uint64_t bits_per_bitmap;       /* bits per bitmap block */
 	uint64_t max_file_blocks;
-	bool read_only;
+	uint32_t dir_max_buckets;       /* cfs_dir_max_buckets() */
+	bool read_only;                 /* never writes the device */
 	bool failed;                    /* an I/O error happened: refuse changes */
+	bool errors_seen;               /* corruption found: CFS_STATE_ERRORS */
 	bool fsck_mode;                 /* fsck: no journal, write buffers home */
 	uint64_t (*clock_ns)(void);
 
@@ -173,6 +175,13 @@ struct cfs {
 
 	struct cfs_file *files;
 	struct cfs_counters ctr;
+
+	/* Read-only mount of a journal that needed replay: the replayed block
+	 * images, sorted by home block, stand in for their home copies on
+	 * every read (cfs_dev_read); the device is left untouched. */
+	uint64_t *ovl_block;
+	uint8_t *ovl_data;              /* ovl_n blocks, in ovl_block's order */
+	uint32_t ovl_n, ovl_cap;
 };
 
 /* ---- Small helpers ------------------------------------------------------- */
@@ -221,6 +230,9 @@ uint32_t cfs_name_hash(uint32_t seed, const char *name, size_t len);
 uint32_t cfs_dir_bucket_of(uint32_t hash, uint32_t nbuckets);
 uint32_t cfs_ptrs_per_block(uint32_t bs);
 uint64_t cfs_max_file_blocks(uint32_t bs);
+/* cfs_dir_max_buckets - the most hash buckets a directory of this
+ * filesystem can ever have; more means a corrupt inode. */
+uint32_t cfs_dir_max_buckets(const struct cfs_super *sb);
 /* cfs_geometry - fill every derived field of `sb` from block_size,
  * block_count, inode_count, journal_blocks. INVAL/NOSPC if impossible. */
 err_t cfs_geometry(struct cfs_super *sb);
@@ -254,6 +266,9 @@ void cfs_bcache_trim(struct cfs *fs);
 err_t cfs_dev_read(struct cfs *fs, uint64_t blockno, uint32_t count, void *buf);
 err_t cfs_dev_write(struct cfs *fs, uint64_t blockno, uint32_t count, const void *buf);
 err_t cfs_dev_flush(struct cfs *fs);
+/* cfs_overlay_put - make `img` what reads of block `blockno` return from now
+ * on (read-only replay), replacing an earlier image. NOMEM. */
+err_t cfs_overlay_put(struct cfs *fs, uint64_t blockno, const void *img);
 
 /* Operations (see the file comment). */
 void cfs_op_begin(struct cfs *fs);
@@ -274,7 +289,8 @@ err_t cfs_txn_commit(struct cfs *fs);
 err_t cfs_journal_checkpoint(struct cfs *fs, uint32_t state);
 /* cfs_journal_recover - replay committed transactions from the tail in
  * fs->sb (only count them if !apply); *replayed gets the count. Sets
- * fs->seq/head_pos/tail_pos. */
+ * fs->seq/head_pos/tail_pos. On a read-only mount the images go to the
+ * in-memory overlay (cfs_overlay_put) instead of their home blocks. */
 err_t cfs_journal_recover(struct cfs *fs, bool apply, uint32_t *replayed);
 err_t cfs_super_write(struct cfs *fs);
 /* cfs_super_load - read both copies, keep the valid one with the highest
@@ -343,6 +359,18 @@ err_t cfs_dir_entry_parse(const uint8_t *blk, uint32_t bs, uint32_t off, uint32_
 err_t cfs_fs_attach(struct blockdev *bd, const struct cfs_super *sb, uint32_t which,
 		    struct cfs **out);
 void cfs_fs_free(struct cfs *fs);
+
+/* cfs_fs_error - note that corruption was found at run time: the superblock
+ * gets CFS_STATE_ERRORS at its next write (next commit or unmount) and
+ * keeps it until cairn-fsck checks the filesystem. Not in fsck mode. */
+void cfs_fs_error(struct cfs *fs);
+/* cfs_note - cfs_fs_error(fs) if err is CORRUPT; returns err. */
+static inline err_t cfs_note(struct cfs *fs, err_t err)
+{
+	if (err == CAIRN_ERR_CORRUPT)
+		cfs_fs_error(fs);
+	return err;
+}
 
 /* ---- namei.c / file.c ---------------------------------------------------- */
 

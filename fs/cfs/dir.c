@@ -61,8 +61,9 @@ static err_t dir_inode(struct cfs *fs, uint32_t dir, struct cfs_inode **ip)
 		return err;
 	if ((*ip)->type != CFS_TYPE_DIR)
 		return CAIRN_ERR_NOTDIR;
-	if ((*ip)->nbuckets == 0 || (*ip)->nbuckets > fs->max_file_blocks)
-		return CORRUPT("cfs: directory %u: %u buckets", dir, (*ip)->nbuckets);
+	if ((*ip)->nbuckets == 0 || (*ip)->nbuckets > fs->dir_max_buckets)
+		return CORRUPT("cfs: directory %u: %u buckets (1 to %u possible)", dir,
+			       (*ip)->nbuckets, fs->dir_max_buckets);
 	return CAIRN_OK;
 }
 
@@ -307,7 +308,7 @@ err_t cfs_dir_maybe_split(struct cfs *fs, uint32_t dir)
 		return err;
 	nb = ip->nbuckets;
 	if (ip->dir_bytes <= (uint64_t)nb * (fs->bs - DIRBLK_HDR) * 3 / 4 ||
-	    nb >= fs->max_file_blocks)
+	    nb >= fs->dir_max_buckets)
 		return CAIRN_OK;
 	while (lo <= nb / 2)
 		lo <<= 1;

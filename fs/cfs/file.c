@@ -72,7 +72,7 @@ err_t cfs_open(struct cfs *fs, const char *path, uint32_t flags, struct cfs_file
 		}
 	}
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }
 
 err_t cfs_create(struct cfs *fs, const char *path, struct cfs_file **out)
@@ -125,7 +125,7 @@ err_t cfs_read(struct cfs_file *f, uint64_t off, void *buf, size_t len, size_t *
 	if (!err)
 		err = cfs_inode_check(fs, f->ino, ip);
 	if (err)
-		return err;
+		return cfs_note(fs, err);
 	size = ip->size;
 	if (off >= size || len == 0)
 		return CAIRN_OK;
@@ -167,7 +167,7 @@ err_t cfs_read(struct cfs_file *f, uint64_t off, void *buf, size_t len, size_t *
 		*done += n;
 	}
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }
 
 /* ---- Writing ------------------------------------------------------------ */

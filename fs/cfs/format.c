@@ -73,6 +73,19 @@ uint64_t cfs_max_file_blocks(uint32_t bs)
 	return MIN(n, (uint64_t)UINT32_MAX);
 }
 
+uint32_t cfs_dir_max_buckets(const struct cfs_super *sb)
+{
+	/* No hard links: a directory names at most every inode but itself and
+	 * the root, each with the longest entry. A bucket is added only when
+	 * the entries fill 3/4 of the buckets' space (dir.c), and buckets never
+	 * merge, so no directory ever had more buckets than this. */
+	uint64_t bytes = (uint64_t)sb->inode_count * (CFS_DIRENT_HDR + CFS_NAME_MAX);
+	uint64_t per = (uint64_t)(sb->block_size - sizeof(struct cfs_dir_block)) * 3 / 4;
+	uint64_t n = bytes / per + 2;
+
+	return (uint32_t)MIN(n, cfs_max_file_blocks(sb->block_size));
+}
+
 /* murmur3's finaliser: spreads the CRC's linear bits over the low bits the
  * bucket index uses. */
 static uint32_t mix32(uint32_t h)

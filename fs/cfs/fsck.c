@@ -498,6 +498,25 @@ static err_t visit_dir(struct fsck *fx, uint32_t dir)
 
 /* ---- Inode table, bitmaps -------------------------------------------- */
 
+/*
+ * A bucket count for a directory whose own is impossible: one past its
+ * highest mapped direct bucket when it has no indirect blocks (so every
+ * bucket block it owns stays reachable), else the most possible. Entries
+ * that then hash to another bucket are dropped by the entry check.
+ */
+static uint32_t dir_buckets_guess(const struct cfs *fs, const struct cfs_inode *ip)
+{
+	uint32_t nb = 1;
+
+	for (uint32_t i = CFS_MAP_IND; i <= CFS_MAP_TIND; i++)
+		if (ip->map[i])
+			return fs->dir_max_buckets;
+	for (uint32_t i = 0; i < CFS_NDIRECT; i++)
+		if (ip->map[i])
+			nb = i + 1;
+	return MIN(nb, fs->dir_max_buckets);
+}
+
 static err_t scan_inodes(struct fsck *fx)
 {
 	struct cfs *fs = fx->fs;
@@ -538,6 +557,17 @@ static err_t scan_inodes(struct fsck *fx)
 
 			if (ip->type == CFS_TYPE_FREE || ino >= fs->sb.inode_count)
 				continue;
+			if (ip->type == CFS_TYPE_DIR &&
+			    (ip->nbuckets == 0 || ip->nbuckets > fs->dir_max_buckets)) {
+				uint32_t nb = dir_buckets_guess(fs, ip);
+
+				say(fx, true, "directory %u: %u hash buckets (1 to %u possible): "
+					      "set to %u", ino, ip->nbuckets, fs->dir_max_buckets, nb);
+				err = dirty(fx, b);
+				if (err)
+					return err;
+				ip->nbuckets = nb;
+			}
 			if (ino == 0 || cfs_inode_check(fs, ino, ip) != CAIRN_OK) {
 				uint32_t gen = ip->generation;
 
@@ -712,6 +742,7 @@ err_t cfs_fsck(struct blockdev *bd, const struct cfs_fsck_opts *opts,
 		return err;
 	if (err) {
 		fx.repair = false;
+		res->no_filesystem = true;
 		say(&fx, true, "no valid superblock (%s): not a cfs filesystem this fsck can "
 			       "check", err == CAIRN_ERR_NOTSUP ? "newer version or unknown "
 							      "incompatible features" :
@@ -737,11 +768,18 @@ err_t cfs_fsck(struct blockdev *bd, const struct cfs_fsck_opts *opts,
 			       "repair to replay them (check stopped)", replayed);
 		goto out;
 	}
+	/* Replaying changes the image: it counts as a fix (e2fsck exits 1). */
 	if (replayed)
-		say(&fx, false, "journal: replayed %u transactions", replayed);
+		say(&fx, true, "journal: replayed %u committed transactions", replayed);
 	if (replayed || fx.fs->sb.jtail_pos != fx.fs->head_pos ||
 	    fx.fs->sb.jtail_seq != fx.fs->seq || !(fx.fs->sb.state & CFS_STATE_CLEAN))
 		sb_dirty = true;
+	if (fx.fs->sb.state & CFS_STATE_ERRORS) {
+		/* Checked in full below; the flag goes with the repairs. */
+		say(&fx, true, "superblock: the filesystem recorded errors at run time (state "
+			       "flag ERRORS; cleared when the check leaves none)");
+		sb_dirty = true;
+	}
 
 	err = CAIRN_ERR_NOMEM;
 	fx.itype = kcalloc(sb.inode_count, 1);
@@ -794,7 +832,8 @@ err_t cfs_fsck(struct blockdev *bd, const struct cfs_fsck_opts *opts,
 		if (!err && (sb_dirty || res->fixed)) {
 			fx.fs->sb.jtail_seq = fx.fs->seq;
 			fx.fs->sb.jtail_pos = fx.fs->head_pos;
-			fx.fs->sb.state = CFS_STATE_CLEAN;
+			fx.fs->sb.state = CFS_STATE_CLEAN |
+					  (res->errors_left ? CFS_STATE_ERRORS : 0);
 			err = cfs_dev_flush(fx.fs);
 			if (!err)
 				err = cfs_super_write(fx.fs);

@@ -87,8 +87,9 @@ err_t cfs_inode_check(const struct cfs *fs, uint32_t ino, const struct cfs_inode
 				       (unsigned long long)ip->size);
 		break;
 	case CFS_TYPE_DIR:
-		if (ip->nbuckets == 0 || ip->nbuckets > fs->max_file_blocks)
-			return CORRUPT("cfs: directory %u: %u buckets", ino, ip->nbuckets);
+		if (ip->nbuckets == 0 || ip->nbuckets > fs->dir_max_buckets)
+			return CORRUPT("cfs: directory %u: %u buckets (1 to %u possible)", ino,
+				       ip->nbuckets, fs->dir_max_buckets);
 		if (ip->parent == 0 || ip->parent >= fs->sb.inode_count)
 			return CORRUPT("cfs: directory %u: bad parent %u", ino, ip->parent);
 		break;

@@ -58,6 +58,8 @@ err_t cfs_super_write(struct cfs *fs)
 	err_t err;
 
 	fs->sb.generation++;
+	if (fs->errors_seen)
+		fs->sb.state |= CFS_STATE_ERRORS;
 	fs->sb.write_time_ns = cfs_now(fs);
 	memset(buf, 0, fs->bs);
 	memcpy(buf, &fs->sb, sizeof(fs->sb));
@@ -421,6 +423,22 @@ fail:
 	return err;
 }
 
+/* txn_check with its own buffers: OK if a valid transaction `seq` starts
+ * at `pos`, CORRUPT if not, NOMEM / IO. */
+static err_t jbuf_alloc_check(struct cfs *fs, uint32_t pos, uint64_t seq)
+{
+	uint8_t *blk = kmalloc(fs->bs), *descs = NULL;
+	uint32_t ndesc, len;
+	err_t err;
+
+	if (!blk)
+		return CAIRN_ERR_NOMEM;
+	err = txn_check(fs, pos, seq, blk, &descs, &ndesc, &len);
+	kfree(descs);
+	kfree(blk);
+	return err;
+}
+
 err_t cfs_journal_recover(struct cfs *fs, bool apply, uint32_t *replayed)
 {
 	uint32_t J = fs->sb.journal_blocks, pos = fs->sb.jtail_pos, walked = 0;
@@ -452,15 +470,18 @@ err_t cfs_journal_recover(struct cfs *fs, bool apply, uint32_t *replayed)
 				i % fs->desc_entries;
 
 			err = cfs_dev_read(fs, jblock(fs, pos + ndesc + i), 1, blk);
-			if (!err)
+			if (!err && fs->read_only)
+				err = cfs_overlay_put(fs, e->target, blk);
+			else if (!err)
 				err = cfs_dev_write(fs, e->target, 1, blk);
 		}
 		kfree(descs);
 		if (err)
 			break;
 		if (apply)
-			LOG_INFO("cfs: journal: replayed transaction %llu (%u blocks)",
-			 (unsigned long long)seq, total);
+			LOG_INFO("cfs: journal: replayed transaction %llu (%u blocks)%s",
+				 (unsigned long long)seq, total,
+				 fs->read_only ? " in memory (read-only mount)" : "");
 		(*replayed)++;
 		fs->ctr.replays++;
 		pos = (pos + len) % J;
@@ -470,14 +491,23 @@ err_t cfs_journal_recover(struct cfs *fs, bool apply, uint32_t *replayed)
 	kfree(blk);
 	if (err)
 		return err;
-	if (*replayed && apply) {
+	if (*replayed && apply && !fs->read_only) {
 		err = cfs_dev_flush(fs);
 		if (err)
 			return err;
 	}
 	/* Skip one sequence number: an uncommitted transaction may have left
-	 * blocks carrying `seq`; the next one must never match them. */
+	 * blocks carrying `seq`; the next one must never match them. And the
+	 * new tail (seq + 1, pos) must not name a complete transaction that is
+	 * already there: it is not part of the history (the one at pos did
+	 * not carry `seq`), so a later recovery must not replay it. A damaged
+	 * or crafted superblock can produce that; skip its number too. */
 	fs->seq = seq + 1;
+	err = jbuf_alloc_check(fs, pos, fs->seq);
+	if (err == CAIRN_OK)
+		fs->seq++;
+	else if (err != CAIRN_ERR_CORRUPT)
+		return err;
 	fs->head_pos = pos;
 	fs->tail_pos = pos;
 	return CAIRN_OK;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Path resolution and the namespace operations: create, mkdir, rmdir,
- * unlink, rename, symlink, readlink, stat, readdir.
+ * unlink, rename, symlink, setattr, readlink, stat, readdir.
  *
  * Each changing call follows "validate fully, then act": it resolves and
  * checks everything it can (existence, types, emptiness, open files, loops)
@@ -475,6 +475,34 @@ out:
 	return err;
 }
 
+err_t cfs_setattr(struct cfs *fs, const char *path, uint32_t what, uint32_t perm,
+		  uint64_t mtime_ns)
+{
+	struct cfs_inode *ip;
+	uint32_t ino;
+	err_t err;
+
+	if (what == 0 || (what & ~(CFS_ATTR_PERM | CFS_ATTR_MTIME)) ||
+	    ((what & CFS_ATTR_PERM) && perm > 07777))
+		return CAIRN_ERR_INVAL;
+	err = begin(fs, 1); /* the inode's table block */
+	if (err)
+		return err;
+	err = walk(fs, path, &ino, NULL);
+	if (!err)
+		err = load_checked(fs, ino, &ip);
+	if (!err)
+		err = cfs_inode_edit(fs, ino, &ip);
+	if (!err) {
+		if (what & CFS_ATTR_PERM)
+			ip->perm = (uint16_t)perm;
+		if (what & CFS_ATTR_MTIME)
+			ip->mtime_ns = mtime_ns;
+		ip->ctime_ns = cfs_now(fs);
+	}
+	return cfs_op_end(fs, err);
+}
+
 /* ---- Reading the namespace --------------------------------------------- */
 
 static enum cfs_type api_type(uint16_t t)
@@ -510,7 +538,7 @@ err_t cfs_stat(struct cfs *fs, const char *path, struct cfs_stat *st)
 	if (!err)
 		err = cfs_stat_ino(fs, ino, st);
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }
 
 err_t cfs_readlink(struct cfs *fs, const char *path, char *buf, size_t size, size_t *len)
@@ -556,7 +584,7 @@ err_t cfs_readlink(struct cfs *fs, const char *path, char *buf, size_t size, siz
 	}
 out:
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }
 
 err_t cfs_readdir(struct cfs *fs, const char *path, uint64_t *cookie, struct cfs_dirent *ent)
@@ -570,7 +598,7 @@ err_t cfs_readdir(struct cfs *fs, const char *path, uint64_t *cookie, struct cfs
 	if (!err)
 		ent->type = api_type(type);
 	cfs_bcache_trim(fs);
-	return err;
+	return cfs_note(fs, err);
 }
 
 err_t cfs_lookup_path(struct cfs *fs, const char *path, uint32_t *ino)

@@ -5,14 +5,27 @@
  *   cfs_mount:   superblock pair -> geometry -> journal recovery ->
  *                bitmaps -> root check -> (read-write) superblock marked
  *                "mounted" with an empty journal, flushed
+ *                (read-only: nothing is written; a journal that needs
+ *                replay is replayed into an in-memory overlay of the
+ *                replayed blocks that every read consults)
  *   cfs_unmount: commit -> checkpoint (every committed block home) ->
  *                superblock marked CLEAN with an empty journal, flushed
  *
  * A mount that fails at any step frees everything it built; the device is
  * left as it was, except that a journal replay that completed stays done
- * (replay is idempotent, so that is harmless).
+ * (replay is idempotent, so that is harmless). A read-only mount never
+ * writes the device.
  */
 #include "cfs_internal.h"
+
+void cfs_fs_error(struct cfs *fs)
+{
+	if (fs->fsck_mode || fs->errors_seen)
+		return;
+	fs->errors_seen = true;
+	LOG_ERR("cfs: corruption found: the filesystem is marked as having errors "
+		"(run cairn-fsck)");
+}
 
 void cfs_fs_free(struct cfs *fs)
 {
@@ -33,6 +46,7 @@ static void derive(struct cfs *fs, struct blockdev *bd)
 	fs->ptrs = cfs_ptrs_per_block(fs->bs);
 	fs->bits_per_bitmap = (uint64_t)(fs->bs - CFS_BITMAP_HDR) * 8;
 	fs->max_file_blocks = cfs_max_file_blocks(fs->bs);
+	fs->dir_max_buckets = cfs_dir_max_buckets(&fs->sb);
 	fs->desc_entries = (fs->bs - (uint32_t)sizeof(struct cfs_jdesc)) /
 			   (uint32_t)sizeof(struct cfs_jentry);
 	fs->txn_max = cfs_txn_max(fs->sb.journal_blocks, fs->bs);
@@ -88,6 +102,8 @@ err_t cfs_mount(struct blockdev *bd, const struct cfs_mount_opts *opts, struct c
 		err = CAIRN_ERR_INVAL;
 		goto fail;
 	}
+	if (fs->sb.state & CFS_STATE_ERRORS)
+		LOG_WARN("cfs: the filesystem has recorded errors: run cairn-fsck");
 	derive(fs, bd);
 	fs->sb_next_copy = which ^ 1;
 	err = CAIRN_ERR_NOMEM;
@@ -166,6 +182,7 @@ err_t cfs_statfs(struct cfs *fs, struct cfs_statfs *st)
 	st->inodes = fs->sb.inode_count - 1;
 	st->inodes_free = fs->ifree;
 	st->name_max = CFS_NAME_MAX;
+	st->errors = fs->errors_seen || (fs->sb.state & CFS_STATE_ERRORS);
 	memcpy(st->label, fs->sb.label, CFS_LABEL_MAX);
 	st->label[CFS_LABEL_MAX] = '\0';
 	memcpy(st->uuid, fs->sb.uuid, sizeof(st->uuid));

@@ -6,9 +6,15 @@
  *
  * Replays the journal, checks everything and repairs what it can, printing
  * one line per finding; -n only checks (opens the image read-only). Exit
- * codes as e2fsck: 0 clean, 1 errors fixed, 4 errors left, 8 operational
- * error (cannot open or read the image, out of memory). A second run after
- * a repair exits 0.
+ * codes as e2fsck:
+ *    0  clean
+ *    1  errors fixed (a journal replay alone counts: the image changed)
+ *    4  errors left (with -n: errors found)
+ *    8  operational error: cannot open or read the image, out of memory, or
+ *       no valid superblock (not a cfs filesystem this fsck can check -
+ *       e2fsck also exits 8 on a bad superblock magic)
+ *   16  usage error
+ * A second run after a repair exits 0.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,12 +53,12 @@ int main(int argc, char **argv)
 			break; /* repairing is the default */
 		default:
 			fprintf(stderr, "usage: cairn-fsck [-n] [-q] IMAGE\n");
-			return 8;
+			return 16;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "usage: cairn-fsck [-n] [-q] IMAGE\n");
-		return 8;
+		return 16;
 	}
 	tool_log_to_stderr(quiet ? 0 : 1);
 	if (tool_dev_open(&dev, argv[optind], o.repair, false, 0))
@@ -62,6 +68,11 @@ int main(int argc, char **argv)
 	if (err) {
 		fprintf(stderr, "cairn-fsck: %s: cannot check: %s\n", argv[optind],
 			cairn_err_describe(err));
+		return 8;
+	}
+	if (r.no_filesystem) {
+		fprintf(stderr, "cairn-fsck: %s: no valid cfs superblock: nothing checked\n",
+			argv[optind]);
 		return 8;
 	}
 	printf("%s: %llu files, %llu directories, %llu symlinks, %llu blocks in use; "

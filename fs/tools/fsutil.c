@@ -288,10 +288,11 @@ int main(int argc, char **argv)
 		struct cfs_statfs sf;
 
 		cfs_statfs(fs, &sf);
-		printf("block size %u, blocks %llu (%llu free), inodes %llu (%llu free), label '%s'\n",
+		printf("block size %u, blocks %llu (%llu free), inodes %llu (%llu free), label '%s'%s\n",
 		       sf.block_size, (unsigned long long)sf.blocks,
 		       (unsigned long long)sf.blocks_free, (unsigned long long)sf.inodes,
-		       (unsigned long long)sf.inodes_free, sf.label);
+		       (unsigned long long)sf.inodes_free, sf.label,
+		       sf.errors ? "; errors recorded: run cairn-fsck" : "");
 		rc = 0;
 	} else {
 		fprintf(stderr, "cairn-fsutil: unknown command or wrong arguments: %s\n", cmd);

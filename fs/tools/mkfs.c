@@ -7,8 +7,10 @@
  *
  * SIZE (with K/M/G) creates or resizes IMAGE first; without it the whole
  * file is used. -d copies a host directory tree (files, directories,
- * symbolic links) into the new filesystem, like mkfs.ext2 -d. -U and -T make
- * the image reproducible (fixed uuid and timestamps).
+ * symbolic links) into the new filesystem, like mkfs.ext2 -d, keeping each
+ * one's permission bits and modification time (the root takes those of
+ * DIR). -U and -T make the image reproducible (fixed uuid, and -T for every
+ * other timestamp).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -67,6 +69,17 @@ static int copy_file(struct cfs *fs, const char *host, const char *path)
 	return 0;
 }
 
+/* Give `path` the permission bits and mtime of the host's `st`. */
+static err_t keep_attrs(struct cfs *fs, const char *path, const struct stat *st)
+{
+	uint64_t mtime = (uint64_t)st->st_mtim.tv_sec * 1000000000ull +
+			 (uint64_t)st->st_mtim.tv_nsec;
+
+	if (st->st_mtim.tv_sec < 0)
+		mtime = 0; /* before 1970: not representable */
+	return cfs_setattr(fs, path, CFS_ATTR_PERM | CFS_ATTR_MTIME, st->st_mode & 07777, mtime);
+}
+
 static int populate(struct cfs *fs, const char *host, const char *path)
 {
 	DIR *dir = opendir(host);
@@ -93,17 +106,25 @@ static int populate(struct cfs *fs, const char *host, const char *path)
 			err = cfs_mkdir(fs, p);
 			if (!err)
 				rc = populate(fs, h, p);
+			/* After the entries: inserting them changed the mtime. */
+			if (!err && rc == 0)
+				err = keep_attrs(fs, p, &st);
 		} else if (S_ISREG(st.st_mode)) {
 			rc = copy_file(fs, h, p);
+			if (rc == 0)
+				err = keep_attrs(fs, p, &st);
 		} else if (S_ISLNK(st.st_mode)) {
 			char target[4096];
 			ssize_t n = readlink(h, target, sizeof(target) - 1);
 
 			if (n < 0) {
+				fprintf(stderr, "cairn-mkfs: %s: %s\n", h, strerror(errno));
 				rc = -1;
 			} else {
 				target[n] = '\0';
 				err = cfs_symlink(fs, target, p);
+				if (!err)
+					err = keep_attrs(fs, p, &st);
 			}
 		} else {
 			fprintf(stderr, "cairn-mkfs: %s: not a file, directory or symlink: skipped\n",
@@ -227,6 +248,18 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		rc = populate(fs, from, "/");
+		if (rc == 0) {
+			/* The root takes the attributes of the tree's top. */
+			struct stat st;
+
+			if (stat(from, &st) != 0) {
+				fprintf(stderr, "cairn-mkfs: %s: %s\n", from, strerror(errno));
+				rc = -1;
+			} else if ((err = keep_attrs(fs, "/", &st)) != CAIRN_OK) {
+				fprintf(stderr, "cairn-mkfs: /: %s\n", cairn_err_describe(err));
+				rc = -1;
+			}
+		}
 		err = cfs_unmount(fs);
 		if (rc || err) {
 			fprintf(stderr, "cairn-mkfs: populating from %s failed\n", from);

@@ -41,6 +41,9 @@ struct cfs;       /* a mounted filesystem */
 struct cfs_file;  /* an open file */
 
 struct cfs_mount_opts {
+	/* Never write the device: a journal that needs replay is replayed in
+	 * memory (the replayed blocks are kept and read instead of their home
+	 * copies), so a crashed image can be inspected unchanged. */
 	bool read_only;
 	/* Source of timestamps (nanoseconds since the epoch); NULL stores 0. */
 	uint64_t (*clock_ns)(void);
@@ -50,8 +53,8 @@ struct cfs_mount_opts {
 };
 
 /*
- * cfs_mount - validate the superblock, replay the journal, load the
- * allocation bitmaps. `bd` must stay valid until cfs_unmount().
+ * cfs_mount - validate the superblock, replay the journal (in memory for a
+ * read-only mount), load the allocation bitmaps. `bd` must stay valid until cfs_unmount().
  * Errors: CORRUPT (bad superblock, journal or bitmap), NOTSUP (newer version
  * or unknown incompat feature: the log says which), ROFS (unknown ro_compat
  * feature and !read_only), INVAL (bad opts or device block size), NOMEM, IO.
@@ -124,6 +127,18 @@ err_t cfs_rmdir(struct cfs *fs, const char *path);
  * existing file or empty directory of the same kind at `to`. */
 err_t cfs_rename(struct cfs *fs, const char *from, const char *to);
 err_t cfs_symlink(struct cfs *fs, const char *target, const char *path);
+/*
+ * cfs_setattr - set the permission bits (CFS_ATTR_PERM in `what`: `perm`,
+ * at most 07777) and/or the modification time (CFS_ATTR_MTIME: `mtime_ns`)
+ * of the file, directory or symlink at `path`; its ctime becomes now. One
+ * atomic journal step. Errors: INVAL (bad path, `what` empty or with an
+ * unknown bit, perm above 07777), NOENT, NOTDIR, NAMETOOLONG, ROFS, NOSPC,
+ * NOMEM, CORRUPT, IO.
+ */
+#define CFS_ATTR_PERM  0x1u
+#define CFS_ATTR_MTIME 0x2u
+err_t cfs_setattr(struct cfs *fs, const char *path, uint32_t what, uint32_t perm,
+		  uint64_t mtime_ns);
 /* cfs_readlink - copy the target (NUL-terminated) into buf; *len its length.
  * Errors: INVAL (not a symlink), RANGE (buf too small), NOENT, ... */
 err_t cfs_readlink(struct cfs *fs, const char *path, char *buf, size_t size, size_t *len);
@@ -172,6 +187,9 @@ struct cfs_statfs {
 	uint64_t inodes;
 	uint64_t inodes_free;
 	uint32_t name_max;
+	/* The superblock records errors (CFS_STATE_ERRORS: corruption was
+	 * found at run time), or this mount found some: run cairn-fsck. */
+	bool errors;
 	char label[33];
 	uint8_t uuid[16];
 };

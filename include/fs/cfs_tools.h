@@ -40,7 +40,8 @@ struct cfs_fsck_opts {
 struct cfs_fsck_result {
 	uint32_t fixed;           /* problems repaired */
 	uint32_t errors_left;     /* problems found and not repaired */
-	uint32_t replayed;        /* journal transactions replayed */
+	uint32_t replayed;        /* journal transactions replayed (one fix) */
+	bool no_filesystem;       /* no valid superblock: nothing was checked */
 	uint64_t files, dirs, symlinks;
 	uint64_t blocks_used, inodes_used;
 };
@@ -55,7 +56,9 @@ struct cfs_fsck_result {
  * with the first claimer (in tree order). Repairs are written when the
  * check ends, then flushed; a second run finds nothing.
  * Returns OK when the check ran (see *res), or NOMEM / IO when it could not
- * run (operational errors). An unreadable superblock is an error left.
+ * run (operational errors). No valid superblock: an error left and
+ * res->no_filesystem (cairn-fsck exits 8 for it, as e2fsck does for a bad
+ * magic number). A journal replay counts as one fix.
  */
 err_t cfs_fsck(struct blockdev *bd, const struct cfs_fsck_opts *opts,
 	       struct cfs_fsck_result *res);

@@ -54,19 +54,24 @@ static void put(const char *path, const void *data, size_t len)
 	cfs_close(f);
 }
 
-static void check(const char *path, const void *data, size_t len)
+static void check_in(struct cfs *in, const char *path, const void *data, size_t len)
 {
 	struct cfs_file *f;
 	size_t done;
 	char *buf = malloc(len + 16);
 
 	assert_non_null(buf);
-	assert_int_equal(cfs_open(fs, path, CFS_O_READ, &f), CAIRN_OK);
+	assert_int_equal(cfs_open(in, path, CFS_O_READ, &f), CAIRN_OK);
 	assert_int_equal(cfs_read(f, 0, buf, len + 16, &done), CAIRN_OK);
 	assert_int_equal(done, len);
 	assert_memory_equal(buf, data, len);
 	cfs_close(f);
 	free(buf);
+}
+
+static void check(const char *path, const void *data, size_t len)
+{
+	check_in(fs, path, data, len);
 }
 
 static void test_cfs_written_files_read_back_after_remount(void **state)
@@ -298,6 +303,95 @@ static void test_cfs_files_reach_past_several_gib(void **state)
 	cfs_close(f);
 }
 
+static void test_cfs_setattr_sets_perm_and_mtime_of_every_kind(void **state)
+{
+	struct cfs_stat st;
+
+	(void)state;
+	put("/f", "x", 1);
+	assert_int_equal(cfs_mkdir(fs, "/d"), CAIRN_OK);
+	assert_int_equal(cfs_symlink(fs, "/f", "/l"), CAIRN_OK);
+	assert_int_equal(cfs_setattr(fs, "/f", CFS_ATTR_PERM | CFS_ATTR_MTIME, 0751, 123456789),
+			 CAIRN_OK);
+	assert_int_equal(cfs_setattr(fs, "/d", CFS_ATTR_MTIME, 0, 42), CAIRN_OK);
+	assert_int_equal(cfs_setattr(fs, "/l", CFS_ATTR_PERM, 0700, 0), CAIRN_OK);
+	assert_int_equal(cfs_setattr(fs, "/f", CFS_ATTR_PERM, 010000, 0), CAIRN_ERR_INVAL);
+	assert_int_equal(cfs_setattr(fs, "/f", 0, 0, 0), CAIRN_ERR_INVAL);
+	assert_int_equal(cfs_setattr(fs, "/f", 0x4, 0, 0), CAIRN_ERR_INVAL);
+	assert_int_equal(cfs_setattr(fs, "/nope", CFS_ATTR_PERM, 0600, 0), CAIRN_ERR_NOENT);
+	assert_int_equal(cfs_setattr(fs, "/f/x", CFS_ATTR_PERM, 0600, 0), CAIRN_ERR_NOTDIR);
+	remount();
+	assert_int_equal(cfs_stat(fs, "/f", &st), CAIRN_OK);
+	assert_int_equal(st.perm, 0751);
+	assert_int_equal(st.mtime_ns, 123456789);
+	assert_int_equal(cfs_stat(fs, "/d", &st), CAIRN_OK);
+	assert_int_equal(st.perm, 0755);
+	assert_int_equal(st.mtime_ns, 42);
+	assert_int_equal(cfs_stat(fs, "/l", &st), CAIRN_OK);
+	assert_int_equal(st.perm, 0700);
+}
+
+/*
+ * A power cut right after a sync leaves the last transaction only in the
+ * journal. A read-only mount must show it (replayed in memory) without a
+ * single write or flush to the device; a later read-write mount still finds
+ * the journal to replay.
+ */
+static void test_cfs_read_only_mount_replays_in_memory_and_writes_nothing(void **state)
+{
+	static char data[3000];
+	struct cfs_mount_opts ro_opts = { .read_only = true };
+	struct cfs_counters ctr;
+	struct cfs_dirent ent;
+	struct crashdev ro;
+	struct cfs *rfs;
+	uint64_t cookie = 0;
+	uint8_t *crashed;
+	int entries = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (char)(i * 13 + 1);
+	put("/a", data, sizeof(data));
+	assert_int_equal(cfs_sync(fs), CAIRN_OK);
+	assert_int_equal(cfs_mkdir(fs, "/d"), CAIRN_OK);
+	put("/d/b", "second transaction", 18);
+	assert_int_equal(cfs_unlink(fs, "/a"), CAIRN_OK);
+	put("/a", data + 1, sizeof(data) - 1);
+	assert_int_equal(cfs_sync(fs), CAIRN_OK);
+	/* The power fails here. */
+	crashed = malloc(dev.size);
+	assert_non_null(crashed);
+	memcpy(crashed, dev.img, dev.size);
+	assert_int_equal(crashdev_init_image(&ro, 512, crashed, dev.size), 0);
+
+	assert_int_equal(cfs_mount(&ro.bd, &ro_opts, &rfs), CAIRN_OK);
+	cfs_counters_get(rfs, &ctr);
+	assert_true(ctr.replays >= 1);
+	check_in(rfs, "/a", data + 1, sizeof(data) - 1);
+	check_in(rfs, "/d/b", "second transaction", 18);
+	while (cfs_readdir(rfs, "/", &cookie, &ent) == CAIRN_OK)
+		entries++;
+	assert_int_equal(entries, 2);
+	assert_int_equal(cfs_mkdir(rfs, "/x"), CAIRN_ERR_ROFS);
+	assert_int_equal(cfs_sync(rfs), CAIRN_OK);
+	assert_int_equal(cfs_unmount(rfs), CAIRN_OK);
+	assert_int_equal(ro.writes, 0);
+	assert_int_equal(ro.flushes, 0);
+	assert_memory_equal(ro.img, crashed, dev.size);
+
+	/* The journal is still there for a read-write mount to replay. */
+	assert_int_equal(cfs_mount(&ro.bd, NULL, &rfs), CAIRN_OK);
+	cfs_counters_get(rfs, &ctr);
+	assert_true(ctr.replays >= 1);
+	check_in(rfs, "/a", data + 1, sizeof(data) - 1);
+	check_in(rfs, "/d/b", "second transaction", 18);
+	assert_int_equal(cfs_unmount(rfs), CAIRN_OK);
+	assert_true(ro.writes > 0);
+	crashdev_destroy(&ro);
+	free(crashed);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -309,6 +403,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cfs_readdir_lists_every_entry_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cfs_full_disk_gives_nospc_and_stays_usable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cfs_files_reach_past_several_gib, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cfs_setattr_sets_perm_and_mtime_of_every_kind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cfs_read_only_mount_replays_in_memory_and_writes_nothing, setup, teardown),
 	};
 
 	cairn_test_setup();
