@@ -51,7 +51,6 @@
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_ENABLE (1ull << 11)
 #define APIC_BASE_X2APIC (1ull << 10)
-#define MSR_X2APIC_BASE 0x800
 #define MSR_TSC_DEADLINE 0x6e0
 
 #define CPUID1_ECX_X2APIC (1u << 21)
@@ -101,13 +100,13 @@ static void xapic_write(void *ctx, unsigned reg, uint32_t v)
 static uint32_t x2apic_read(void *ctx, unsigned reg)
 {
 	(void)ctx;
-	return (uint32_t)rdmsr(MSR_X2APIC_BASE + (reg >> 4));
+	return (uint32_t)rdmsr(lapic_x2apic_msr(reg));
 }
 
 static void x2apic_write(void *ctx, unsigned reg, uint32_t v)
 {
 	(void)ctx;
-	wrmsr(MSR_X2APIC_BASE + (reg >> 4), v);
+	wrmsr(lapic_x2apic_msr(reg), v);
 }
 
 /* Map device registers uncached in the mapped-objects region. */

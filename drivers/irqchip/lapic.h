@@ -40,6 +40,20 @@ struct acpi_madt;
 #define LAPIC_TIMER_TSC_DEADLINE (2u << 17)
 #define LAPIC_DIVIDE_1 0xb               /* divide configuration: by 1 */
 
+/*
+ * In x2APIC mode each register is an MSR: 0x800 + the xAPIC offset / 16
+ * (SDM Vol. 3A, "x2APIC Register Address Space"). The ID is all 32 bits,
+ * EOI and ESR take only 0, and the ICR is one 64-bit MSR (0x830; the
+ * xAPIC ICR-high offset 0x310 has no MSR, and there is no busy bit). The
+ * drivers here send no IPIs (one CPU), so they never touch the ICR.
+ */
+#define LAPIC_X2APIC_MSR_BASE 0x800u
+
+static inline uint32_t lapic_x2apic_msr(unsigned reg)
+{
+	return LAPIC_X2APIC_MSR_BASE + (reg >> 4);
+}
+
 struct lapic_regs {
 	uint32_t (*read)(void *ctx, unsigned reg);
 	void (*write)(void *ctx, unsigned reg, uint32_t value);

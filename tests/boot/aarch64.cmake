@@ -108,6 +108,8 @@ cairn_boot_test(irq-timer-uboot-gicv3 uboot+gicv3 30 --cmdline "cairn.test cairn
 cairn_boot_test(sched-preempt direct+gicv3 60 --cmdline "cairn.test cairn.selftest=sched-preempt"
   --require "selftest: sched-preempt: two busy loops preempted")
 cairn_boot_test(sched-sleep direct 60 --cmdline "cairn.test cairn.selftest=sched-sleep"
-  --require "selftest: sched-sleep: 6 sleeps, none early")
+  --require "selftest: sched-sleep: late by (us): "
+  --require "selftest: sched-sleep: 20 sleeps, none early, each expiring within one tick of its deadline, median lateness "
+  --require " us within the bound 1100 us (tick 100 us + resolution ")
 endif()
 include("${CMAKE_CURRENT_LIST_DIR}/aarch64_mm.cmake")
