@@ -275,6 +275,9 @@ static void test_slab_debug_rejects_frees_of_foreign_or_inner_pointers(void **st
 	assert_non_null(strstr(mm_fix_captured(), "not the start of an object"));
 	expect_assert_failure(slab_cache_free(&c, q));
 	assert_non_null(strstr(mm_fix_captured(), "belongs to cache theirs"));
+	/* A refused free is not counted as one. */
+	assert_int_equal(slab_cache_in_use(&c), 1);
+	assert_int_equal(slab_cache_in_use(&other), 1);
 }
 
 static void test_slab_debug_poisons_fresh_and_freed_objects(void **state)
