@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# The memory manager (src/mm/) over fake physical memory.
-foreach(unit IN ITEMS buddy slab pagetable vm)
+# The memory manager (src/mm/) over fake physical memory; test_heap: the
+# application heap (src/sys/memory.c) in a process of its own.
+foreach(unit IN ITEMS buddy slab pagetable vm heap)
   cairn_unit_test(mm ${unit} SOURCES "${CAIRN_SRC}/tests/unit/mm/mm_fixture.c")
 endforeach()
 
