@@ -528,8 +528,8 @@ static __noinline void free_to_slab(struct slab_cache *c, void *obj, const void 
 {
 	unsigned long irq = spin_lock_irqsave(&c->lock);
 
+	release(c, obj, caller); /* panics on a bad pointer: count only good frees */
 	c->stats.frees++;
-	release(c, obj, caller);
 	spin_unlock_irqrestore(&c->lock, irq);
 }
 

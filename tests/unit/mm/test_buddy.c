@@ -5,6 +5,7 @@
  * that panic, fault injection at every point of a scenario, and a random
  * property test with invariants B1-B4 checked after every step.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "cairn_test.h"
@@ -305,40 +306,95 @@ static void test_buddy_injected_failure_at_every_point_leaks_nothing(void **stat
 	assert_int_equal(n, 16); /* every one of the 16 allocations was failed once */
 }
 
-/* Random allocations and frees of every order against a model of what is
- * held; after every step: B1-B4, no two held blocks overlap, and the free
- * count is exactly total - memmap - held. */
+/* May an allocation of `order` with `flags` fail? Only if no free block
+ * of that order or above is left in a zone the request may use. */
+static bool may_fail(const struct buddy *bb, unsigned order, unsigned flags)
+{
+	for (unsigned z = 0; z < PHYS_ZONES; z++) {
+		if ((flags & BUDDY_DMA32) && z != PHYS_ZONE_DMA32)
+			continue;
+		for (unsigned k = order; k < BUDDY_ORDERS; k++)
+			if (bb->zone[z].blocks_free[k])
+				return false;
+	}
+	return true;
+}
+
+/* Random allocations and frees of every order 0..18 against a model of
+ * what is held; after every step: B1-B4, no two held blocks overlap, the
+ * free count is exactly total - memmap - held, the churn counters match
+ * the model, and a failure happens only when no block is big enough.
+ * Every ROUND steps everything is freed (the arena must coalesce back to
+ * its initial blocks) and the next allocation takes order round % 19 from
+ * the whole arena, so every order up to 1 GiB is allocated at least once;
+ * between rounds a quarter of the allocations pick any order 0..18, so
+ * high orders also fail (cleanly) on a fragmented arena. */
 static void test_buddy_random_operations_keep_invariants(void **state)
 {
+	/* A 1 GiB-aligned GiB (unbacked: never touched) for orders up to 18,
+	 * odd-sized small ranges, and a little NORMAL memory above 4 GiB. */
 	struct boot_usable r[] = {
-		{ MM_FIX_PA, MiB(6) + KiB(20) },
+		{ MM_FIX_PA, MiB(14) + KiB(20) },
 		{ MiB(24), MiB(8) },
+		{ GiB(1), GiB(1) },
 		{ GiB(4) - MiB(2), MiB(6) },
 	};
-	enum { MAXHELD = 256 };
+	enum { MAXHELD = 256, STEPS = 4000, ROUND = 200 };
 	struct { paddr_t pa; unsigned order; } held[MAXHELD];
 	uint64_t before[PHYS_ZONES][BUDDY_ORDERS], after[PHYS_ZONES][BUDDY_ORDERS];
+	uint64_t ok_by_order[BUDDY_ORDERS] = { 0 }, failed_by_order[BUDDY_ORDERS] = { 0 };
+	uint64_t allocs = 0, frees = 0, failures = 0, failures0;
 	unsigned long seed = cairn_test_seed("buddy_random");
 	size_t nheld = 0;
 	uint64_t held_pages = 0;
+	bool forced = false;
 
 	(void)state;
+	_Static_assert(STEPS / ROUND >= BUDDY_ORDERS, "every order gets a round of its own");
 	srand((unsigned)seed);
-	mm_fix_back(MiB(7));
-	assert_int_equal(buddy_init(&b, "t", r, 3, MM_FIX_PA + MiB(7)), CAIRN_OK);
+	mm_fix_back(MiB(15));
+	assert_int_equal(buddy_init(&b, "t", r, 4, MM_FIX_PA + MiB(15)), CAIRN_OK);
 	snapshot(&b, before);
-	for (int step = 0; step < 4000; step++) {
-		if (nheld < MAXHELD && (rand() % 3 != 0 || nheld == 0)) {
-			/* Mostly small orders, sometimes large ones (up to 8 MiB). */
-			unsigned order = rand() % 4 ? (unsigned)rand() % 4 : (unsigned)rand() % 12;
-			unsigned flags = rand() % 4 == 0 ? BUDDY_DMA32 : 0;
+	failures0 = b.failures;
+	for (int step = 0; step < STEPS; step++) {
+		if (step % ROUND == 0) {
+			/* A new round: free everything, then one block of this
+			 * round's order from the coalesced arena. */
+			while (nheld) {
+				nheld--;
+				buddy_free(&b, held[nheld].pa, held[nheld].order);
+				frees++;
+			}
+			held_pages = 0;
+			snapshot(&b, after);
+			if (memcmp(before, after, sizeof(before)) != 0)
+				fail_msg("not coalesced at step %d (seed %lu)", step, seed);
+			forced = true;
+		}
+		if (forced || (nheld < MAXHELD && (rand() % 3 != 0 || nheld == 0))) {
+			/* Mostly small orders, a quarter of the time any order. */
+			unsigned order = forced ? (unsigned)(step / ROUND) % BUDDY_ORDERS :
+					 rand() % 4 ? (unsigned)rand() % 4 :
+						      (unsigned)rand() % BUDDY_ORDERS;
+			unsigned flags = !forced && rand() % 4 == 0 ? BUDDY_DMA32 : 0;
+			bool could_fail = may_fail(&b, order, flags);
 			paddr_t pa;
 			err_t err = buddy_alloc(&b, order, flags, PHYS_OWNER_TEST, &pa);
 
-			if (err == CAIRN_ERR_NOMEM)
-				continue;
+			if (err == CAIRN_ERR_NOMEM) {
+				if (!could_fail || forced)
+					fail_msg("order %u (flags %#x) failed with a block free, step %d "
+						 "(seed %lu)", order, flags, step, seed);
+				failed_by_order[order]++;
+				goto check;
+			}
 			assert_int_equal(err, CAIRN_OK);
+			assert_false(could_fail);
+			forced = false;
+			ok_by_order[order]++;
+			allocs++;
 			assert_true(IS_ALIGNED(pa, PAGE_SIZE << order));
+			assert_int_equal(buddy_frame(&b, pa)->order, order);
 			if (flags & BUDDY_DMA32)
 				assert_true(pa + (PAGE_SIZE << order) <= GiB(4));
 			for (size_t i = 0; i < nheld; i++) {
@@ -353,12 +409,16 @@ static void test_buddy_random_operations_keep_invariants(void **state)
 			size_t i = (size_t)rand() % nheld;
 
 			buddy_free(&b, held[i].pa, held[i].order);
+			frees++;
 			held_pages -= 1ull << held[i].order;
 			held[i] = held[--nheld];
 		}
+check:
 		assert_int_equal(buddy_pages_free(&b),
 				 buddy_pages_total(&b) - b.memmap_pages - held_pages);
 		assert_int_equal(b.owned[PHYS_OWNER_TEST], held_pages);
+		assert_int_equal(b.zone[0].allocs + b.zone[1].allocs, allocs);
+		assert_int_equal(b.zone[0].frees + b.zone[1].frees, frees);
 		if (buddy_check(&b) != CAIRN_OK)
 			fail_msg("invariants broken at step %d (seed %lu)", step, seed);
 	}
@@ -369,6 +429,16 @@ static void test_buddy_random_operations_keep_invariants(void **state)
 	snapshot(&b, after);
 	assert_memory_equal(before, after, sizeof(before)); /* fully coalesced */
 	assert_int_equal(buddy_check(&b), CAIRN_OK);
+	for (unsigned k = 0; k < BUDDY_ORDERS; k++) {
+		if (!ok_by_order[k])
+			fail_msg("order %u was never allocated (seed %lu)", k, seed);
+		failures += failed_by_order[k];
+		assert_int_equal(b.failures_by_order[k], failed_by_order[k]);
+	}
+	assert_int_equal(b.failures - failures0, failures);
+	printf("[          ] buddy_random: order 18: %llu allocated, %llu failed cleanly\n",
+	       (unsigned long long)ok_by_order[BUDDY_ORDER_MAX],
+	       (unsigned long long)failed_by_order[BUDDY_ORDER_MAX]);
 }
 
 static void test_buddy_stats_report_pressure_churn_and_failures(void **state)
