@@ -293,6 +293,14 @@ static struct {
 	uint64_t ns_to_tick;   /* ticks = ns * ns_to_tick >> 32 (TSC or APIC timer) */
 } tmr;
 
+/* hz * 2^32 / 10^9, exactly, in 64-bit arithmetic (a 128-bit division
+ * would pull in libgcc's __udivti3): split hz at 10^9 so the shifted
+ * remainder stays below 2^62. */
+static uint64_t ticks_per_ns_32_32(uint64_t hz)
+{
+	return ((hz / 1000000000u) << 32) + ((hz % 1000000000u) << 32) / 1000000000u;
+}
+
 static uint64_t ns_to_ticks(uint64_t ns)
 {
 	/* Rounded up: a deadline is never programmed early. */
@@ -372,7 +380,7 @@ static err_t x86_timer_init(void)
 		 "not available");
 
 	if (tmr.tsc_deadline) {
-		tmr.ns_to_tick = (uint64_t)(((unsigned __int128)tsc_clock.hz << 32) / 1000000000u);
+		tmr.ns_to_tick = ticks_per_ns_32_32(tsc_clock.hz);
 		lapic_timer_tsc_deadline(&pc.lapic, APIC_VECTOR_TIMER);
 		x86_ce = (struct clockevent){
 			.name = "tsc-deadline",
@@ -385,7 +393,7 @@ static err_t x86_timer_init(void)
 			LOG_ERR("timer: the local APIC timer does not count");
 			return CAIRN_ERR_IO;
 		}
-		tmr.ns_to_tick = (uint64_t)(((unsigned __int128)tmr.lapic_hz << 32) / 1000000000u);
+		tmr.ns_to_tick = ticks_per_ns_32_32(tmr.lapic_hz);
 		LOG_INFO("timer: local APIC timer at %llu.%03llu MHz (measured against the TSC over 1 ms)",
 			 (unsigned long long)(tmr.lapic_hz / 1000000),
 			 (unsigned long long)(tmr.lapic_hz / 1000 % 1000));
