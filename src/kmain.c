@@ -12,6 +12,7 @@
 #include <kernel/arch.h>
 #include <kernel/assert.h>
 #include <kernel/cmdline.h>
+#include <kernel/fmt.h>
 #include <kernel/init.h>
 #include <kernel/kmain.h>
 #include <kernel/layout.h>
@@ -117,6 +118,7 @@ static void apply_log_level(void)
 noreturn void kernel_main(struct boot_info *bi)
 {
 	uint64_t entry_ns = arch_boot_entry_ns();
+	char entered[64] = "";
 	err_t err;
 
 	boot = bi;
@@ -127,15 +129,11 @@ noreturn void kernel_main(struct boot_info *bi)
 	/* One line: name, version, loader and, where the arch can tell, how
 	 * long the machine ran before the kernel's first instruction. */
 	if (entry_ns)
-		LOG_INFO("Cairn %s on %s (target %s, app %s), loaded by %s%s%s; kernel entered "
-			 "%llu us after machine reset", CAIRN_VERSION, arch_name(),
-			 CONFIG_TARGET_NAME, CONFIG_APP_NAME, bi->loader,
-			 bi->loader_name[0] ? ": " : "", bi->loader_name,
-			 (unsigned long long)(entry_ns / 1000));
-	else
-		LOG_INFO("Cairn %s on %s (target %s, app %s), loaded by %s%s%s", CAIRN_VERSION,
-			 arch_name(), CONFIG_TARGET_NAME, CONFIG_APP_NAME, bi->loader,
-			 bi->loader_name[0] ? ": " : "", bi->loader_name);
+		ksnprintf(entered, sizeof(entered), "; kernel entered %llu us after machine reset",
+			  (unsigned long long)(entry_ns / 1000));
+	LOG_INFO("Cairn %s on %s (target %s, app %s), loaded by %s%s%s%s", CAIRN_VERSION,
+		 arch_name(), CONFIG_TARGET_NAME, CONFIG_APP_NAME, bi->loader,
+		 bi->loader_name[0] ? ": " : "", bi->loader_name, entered);
 	LOG_INFO("cmdline: \"%s\"", cmdline_get());
 
 	err = boot_info_finalize(bi);
